@@ -1,0 +1,59 @@
+"""The `briefings` command: the only place that turns errors into messages and exit codes."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from generator import __version__
+from generator.build import BuildOptions, build
+from generator.errors import BriefingsError, SiteError
+
+
+def _fail(exc: BriefingsError) -> None:
+    if isinstance(exc, SiteError):
+        for problem in exc.problems:
+            click.echo(f"error: {problem}", err=True)
+        count = len(exc.problems)
+        click.echo(f"Build failed: {count} problem{'s' if count != 1 else ''}; "
+                   "nothing was written.", err=True)
+    else:
+        click.echo(f"error: {exc}", err=True)
+        click.echo("Build failed; nothing was written.", err=True)
+    sys.exit(1)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="briefings")
+def main() -> None:
+    """Build topic briefing sites from Markdown articles."""
+
+
+@main.command("build")
+@click.option("--site", "site_root", type=click.Path(exists=True, file_okay=False, path_type=Path),
+              default=".", show_default=True, help="The site folder (it holds site.yaml).")
+@click.option("--output", "output_dir", type=click.Path(path_type=Path), default=None,
+              help="Where to write the site [default: output_dir of site.yaml, public/].")
+@click.option("--drafts", is_flag=True, help="Include articles marked draft: true.")
+@click.option("--force", is_flag=True,
+              help="Replace an output folder that holds files Briefings did not write.")
+@click.option("--quiet", "-q", is_flag=True, help="Print errors only.")
+@click.option("--verbose", "-v", is_flag=True, help="Print each file written.")
+def build_command(site_root: Path, output_dir: Path | None, drafts: bool, force: bool,
+                  quiet: bool, verbose: bool) -> None:
+    """Build the site into its output folder."""
+    if quiet and verbose:
+        raise click.UsageError("--quiet and --verbose cannot be used together")
+    try:
+        result = build(BuildOptions(site_root, output_dir, drafts, force))
+    except BriefingsError as exc:
+        _fail(exc)
+        return
+    if verbose:
+        manifest = Path(result.output_dir) / ".briefings-manifest.json"
+        click.echo(manifest.read_text(encoding="utf-8").strip())
+    if not quiet:
+        click.echo(f"Built {result.pages} pages and {result.feeds} feeds "
+                   f"({result.files} files) into {result.output_dir} in {result.seconds:.2f} s")

@@ -1,0 +1,104 @@
+"""Read and validate `site.yaml` into a SiteConfig."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from generator import dates
+from generator.errors import ConfigError, Problem
+from generator.model import FeedSettings, SiteConfig
+from generator.schema import Field, Invalid, flag, mapping, positive, text, validate
+from generator.yamlload import YamlProblem, load
+
+CONFIG_FILE = "site.yaml"
+RAW_HTML_MODES = ("sanitize", "allow", "escape")
+
+
+def _base_url(value: Any) -> str:
+    url = text(value).strip()
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise Invalid("expected an absolute http(s) URL such as https://example.org/")
+    if parts.query or parts.fragment:
+        raise Invalid("the base URL cannot have a query or fragment")
+    return url if url.endswith("/") else url + "/"
+
+
+def _language(value: Any) -> str:
+    tag = text(value)
+    dates.locale(tag)
+    return tag
+
+
+def _timezone(value: Any) -> str:
+    name = text(value)
+    dates.zone(name)
+    return name
+
+
+def _output_dir(value: Any) -> str:
+    name = text(value).strip()
+    if not name:
+        raise Invalid("expected a folder name such as 'public'")
+    return name
+
+
+def _raw_html(value: Any) -> str:
+    mode = text(value)
+    if mode not in RAW_HTML_MODES:
+        raise Invalid("expected one of " + ", ".join(RAW_HTML_MODES))
+    return mode
+
+
+SITE_FIELDS = {
+    "title": Field(text, required=True),
+    "base_url": Field(_base_url, required=True),
+    "description": Field(text),
+    "language": Field(_language),
+    "timezone": Field(_timezone),
+    "author": Field(text),
+    "theme": Field(text),
+    "output_dir": Field(_output_dir),
+    "feeds": Field(mapping),
+    "markdown": Field(mapping),
+}
+FEED_FIELDS = {"items": Field(positive), "full_content": Field(flag)}
+MARKDOWN_FIELDS = {"raw_html": Field(_raw_html)}
+
+
+def load_config(site_root: Path) -> SiteConfig:
+    """Read `site.yaml` from the site root; raise ConfigError listing every problem."""
+    path = site_root / CONFIG_FILE
+    name = CONFIG_FILE
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise ConfigError([Problem(name, None, "not found; create site.yaml in the site folder "
+                                   "(or pass --site DIR) with at least title and base_url")])
+    except OSError as exc:
+        raise ConfigError([Problem(name, None, f"cannot be read: {exc.strerror}")])
+    try:
+        source = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ConfigError([Problem(name, None, f"is not UTF-8 text (byte {exc.start}); "
+                                   "save it as UTF-8")])
+    try:
+        doc = load(source)
+    except YamlProblem as exc:
+        raise ConfigError([Problem(name, exc.line, exc.message)])
+    if not isinstance(doc.data, dict):
+        raise ConfigError([Problem(name, 1, "must be a mapping of keys to values "
+                                   "(e.g. 'title: My briefings')")])
+    values, problems = validate(doc.data, SITE_FIELDS, doc, name)
+    feeds, feed_problems = validate(values.get("feeds", {}), FEED_FIELDS, doc, name,
+                                    prefix=("feeds",))
+    markdown, md_problems = validate(values.get("markdown", {}), MARKDOWN_FIELDS, doc, name,
+                                     prefix=("markdown",))
+    problems += feed_problems + md_problems
+    if problems:
+        raise ConfigError(problems)
+    values.pop("feeds", None)
+    values.pop("markdown", None)
+    return SiteConfig(feeds=FeedSettings(**feeds), **markdown, **values)

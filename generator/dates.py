@@ -1,0 +1,68 @@
+"""Parse dates from front matter in the site timezone; format them for readers."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, tzinfo
+from functools import lru_cache
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from babel import Locale, UnknownLocaleError
+from babel.dates import format_date, format_datetime
+
+from generator.schema import Invalid
+
+
+def zone(name: str) -> ZoneInfo:
+    """Return the IANA timezone of that name; raise Invalid when it is unknown."""
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise Invalid(f"unknown timezone {name!r}; use an IANA name such as 'Europe/Paris'")
+
+
+def locale(tag: str) -> Locale:
+    """Return the Babel locale of a BCP 47 language tag; raise Invalid when unknown."""
+    try:
+        return _locale(tag)
+    except (UnknownLocaleError, ValueError, TypeError):
+        raise Invalid(f"unknown language {tag!r}; use a BCP 47 tag such as 'en' or 'ko'")
+
+
+@lru_cache(maxsize=32)
+def _locale(tag: str) -> Locale:
+    return Locale.parse(tag, sep="-")
+
+
+def parse(value: object, tz: tzinfo) -> datetime:
+    """Read an ISO 8601 date or date-time; one without an offset is in `tz`."""
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        raise Invalid("expected an ISO 8601 date such as 2025-12-22 or 2025-12-22T13:41:00+09:00")
+    raw = str(value).strip()
+    try:
+        parsed = datetime.fromisoformat(raw)
+    except ValueError:
+        raise Invalid(
+            f"{raw!r} is not an ISO 8601 date; write e.g. 2025-12-22 or 2025-12-22T13:41:00+09:00"
+        )
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=tz)
+    return parsed
+
+
+def long_date(moment: datetime | date, language: str, tz: tzinfo | None = None) -> str:
+    """Format a date the way readers of `language` write it, e.g. "22 December 2025"."""
+    if isinstance(moment, datetime) and tz is not None:
+        moment = moment.astimezone(tz)
+    day = moment.date() if isinstance(moment, datetime) else moment
+    return format_date(day, "long", locale=_locale(language))
+
+
+def month_label(moment: datetime, language: str, tz: tzinfo) -> str:
+    """Name a month for a timeline heading, e.g. "December 2025"."""
+    local = moment.astimezone(tz)
+    return format_datetime(local, "LLLL y", tzinfo=tz, locale=_locale(language))
+
+
+def iso(moment: datetime) -> str:
+    """Return the moment as an ISO 8601 string with its offset, for `datetime` attributes."""
+    return moment.isoformat(timespec="seconds")

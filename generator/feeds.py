@@ -1,0 +1,98 @@
+"""Write RSS 2.0 and Atom feeds with feedgen, deterministically."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from feedgen.feed import FeedGenerator
+
+from generator import __version__, markdown
+from generator.model import Article, Output, Site
+
+# XML 1.0 forbids most C0 controls, surrogates and U+FFFE/U+FFFF; lxml refuses them.
+_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def clean(text: str) -> str:
+    """Strip characters that XML 1.0 cannot carry."""
+    return _FORBIDDEN.sub("", text)
+
+
+@dataclass(frozen=True)
+class FeedSpec:
+    """One feed pair: where it lives, what it is called, what it holds."""
+
+    path: str  # folder relative to the site root, "" or "briefings/x/"
+    title: str
+    description: str
+    articles: tuple[Article, ...]
+
+
+def specs(site: Site) -> list[FeedSpec]:
+    """Return the site feed and one per briefing."""
+    cfg = site.config
+    found = [FeedSpec("", cfg.title, cfg.description or cfg.title, site.articles)]
+    for briefing in site.briefings:
+        found.append(FeedSpec(briefing.path, f"{briefing.title} · {cfg.title}",
+                              briefing.summary or briefing.title,
+                              site.articles_in(briefing.slug)))
+    return found
+
+
+def build_feeds(site: Site) -> list[Output]:
+    """Render every feed as RSS 2.0 (feed.xml) and Atom (atom.xml)."""
+    outputs = []
+    for spec in specs(site):
+        generator = _generator(site, spec)
+        outputs.append(Output(spec.path + "feed.xml", generator.rss_str(pretty=True)))
+        outputs.append(Output(spec.path + "atom.xml", generator.atom_str(pretty=True)))
+    return outputs
+
+
+def _generator(site: Site, spec: FeedSpec) -> FeedGenerator:
+    cfg = site.config
+    page = cfg.base_url + spec.path
+    items = spec.articles[: cfg.feeds.items]
+    fg = FeedGenerator()
+    fg.load_extension("dc")
+    fg.id(page)
+    fg.title(clean(spec.title))
+    fg.description(clean(spec.description))
+    fg.subtitle(clean(spec.description))
+    fg.language(cfg.language)
+    fg.generator("Briefings", version=__version__)
+    if cfg.author:
+        fg.author({"name": clean(cfg.author)})
+    # feedgen emits both links; RSS wants the page, Atom's self link the feed itself.
+    fg.link(href=page, rel="alternate")
+    fg.link(href=page + "atom.xml", rel="self", type="application/atom+xml")
+    # The newest item's date, never the clock: an unchanged site gives an unchanged feed.
+    newest = max((a.updated or a.date for a in items), default=None)
+    if newest is not None:
+        fg.updated(newest)
+    for article in items:
+        _entry(fg, site, article)
+    return fg
+
+
+def _entry(fg: FeedGenerator, site: Site, article: Article) -> None:
+    cfg = site.config
+    url = cfg.base_url + article.path
+    entry = fg.add_entry(order="append")
+    entry.id(article.guid)
+    entry.guid(article.guid, permalink=article.guid == url)
+    entry.title(clean(article.title))
+    entry.link(href=url)
+    entry.published(article.date)
+    entry.updated(article.updated or article.date)
+    summary = clean(article.summary or article.title)
+    if cfg.feeds.full_content:
+        entry.content(clean(markdown.absolutize(article.html, url)), type="html")
+    entry.summary(summary)  # also RSS <description>
+    author = article.author or cfg.author
+    if author:
+        entry.author({"name": clean(author)})
+        entry.dc.dc_creator(clean(author))
+    for tag in site.tags_of(article):
+        entry.category(term=clean(tag.name), label=clean(tag.name))

@@ -1,0 +1,153 @@
+"""Frozen data that flows through the build; no IO, no Jinja."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from generator.slugs import slugify
+
+
+@dataclass(frozen=True)
+class FeedSettings:
+    """How feeds are written."""
+
+    items: int = 50
+    full_content: bool = True
+
+
+@dataclass(frozen=True)
+class SiteConfig:
+    """The validated contents of `site.yaml`."""
+
+    title: str
+    base_url: str
+    description: str = ""
+    language: str = "en"
+    timezone: str = "UTC"
+    author: str = ""
+    theme: str = "default"
+    output_dir: str = "public"
+    raw_html: str = "sanitize"
+    feeds: FeedSettings = field(default_factory=FeedSettings)
+
+    @property
+    def base_path(self) -> str:
+        """Return the URL path prefix of the site, always ending in a slash."""
+        rest = self.base_url.split("://", 1)[1]
+        slash = rest.find("/")
+        return rest[slash:] if slash >= 0 else "/"
+
+
+@dataclass(frozen=True)
+class Article:
+    """One article, parsed and rendered, with its output path decided."""
+
+    source_path: str
+    slug: str
+    title: str
+    date: datetime
+    updated: datetime | None
+    author: str
+    source: str
+    source_url: str
+    briefings: tuple[str, ...]
+    tags: tuple[str, ...]
+    summary: str
+    draft: bool
+    guid: str
+    html: str
+    extra: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+
+    @property
+    def path(self) -> str:
+        """Return the output path of the article page, relative to the site root."""
+        return f"articles/{self.slug}/"
+
+
+@dataclass(frozen=True)
+class Briefing:
+    """One topic briefing: the editor's standing overview."""
+
+    source_path: str
+    slug: str
+    title: str
+    summary: str
+    weight: int
+    updated: datetime | None
+    html: str
+
+    @property
+    def path(self) -> str:
+        """Return the output path of the briefing page."""
+        return f"briefings/{self.slug}/"
+
+
+@dataclass(frozen=True)
+class Tag:
+    """A tag and the slug of its page."""
+
+    name: str
+    slug: str
+
+    @property
+    def path(self) -> str:
+        """Return the output path of the tag page."""
+        return f"tags/{self.slug}/"
+
+
+@dataclass(frozen=True)
+class Site:
+    """Everything read and assembled; the input of page planning."""
+
+    config: SiteConfig
+    articles: tuple[Article, ...]  # newest first
+    briefings: tuple[Briefing, ...]  # by weight, then title
+    tags: tuple[Tag, ...]  # by name
+
+    def articles_in(self, briefing_slug: str) -> tuple[Article, ...]:
+        """Return the articles of one briefing, newest first."""
+        return tuple(a for a in self.articles if briefing_slug in a.briefings)
+
+    def articles_tagged(self, tag: Tag) -> tuple[Article, ...]:
+        """Return the articles carrying one tag (by its slug), newest first."""
+        return tuple(a for a in self.articles if any(slugify(t) == tag.slug for t in a.tags))
+
+    def tags_of(self, article: Article) -> tuple[Tag, ...]:
+        """Return the Tag objects of an article, in the article's order."""
+        by_slug = {t.slug: t for t in self.tags}
+        return tuple(dict.fromkeys(by_slug[slugify(name)] for name in article.tags))
+
+    def briefings_of(self, article: Article) -> tuple[Briefing, ...]:
+        """Return the briefings an article belongs to, in the article's order."""
+        by_slug = {b.slug: b for b in self.briefings}
+        return tuple(by_slug[s] for s in article.briefings if s in by_slug)
+
+
+@dataclass(frozen=True)
+class Page:
+    """A page to render: the template and the context it receives."""
+
+    path: str  # output path relative to the site root, e.g. "articles/x/index.html"
+    template: str
+    context: dict[str, Any] = field(compare=False, hash=False)
+
+
+@dataclass(frozen=True)
+class Output:
+    """One file to write, as bytes."""
+
+    path: str
+    data: bytes
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    """What a build produced, for the summary line."""
+
+    pages: int
+    feeds: int
+    files: int
+    seconds: float
+    output_dir: str

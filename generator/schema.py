@@ -1,0 +1,120 @@
+"""Check YAML mappings against typed field lists and report every problem."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from generator.errors import Problem
+from generator.yamlload import Document
+
+Check = Callable[[Any], Any]
+
+
+class Invalid(ValueError):
+    """A value does not fit its field; the message says what is expected."""
+
+
+def text(value: Any) -> str:
+    """Accept a string (numbers are taken as written, e.g. a title `1984`)."""
+    if isinstance(value, bool) or value is None or isinstance(value, (list, dict)):
+        raise Invalid("expected text")
+    return str(value)
+
+
+def whole(value: Any) -> int:
+    """Accept an integer."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise Invalid("expected a whole number")
+    return value
+
+
+def positive(value: Any) -> int:
+    """Accept an integer of at least 1."""
+    number = whole(value)
+    if number < 1:
+        raise Invalid("expected a whole number of at least 1")
+    return number
+
+
+def flag(value: Any) -> bool:
+    """Accept true or false."""
+    if not isinstance(value, bool):
+        raise Invalid("expected true or false")
+    return value
+
+
+def text_list(value: Any) -> tuple[str, ...]:
+    """Accept a list of strings, or one string as a list of one."""
+    if isinstance(value, str):
+        return (value,)
+    if not isinstance(value, list):
+        raise Invalid("expected a list of text, e.g. [a, b]")
+    items = []
+    for item in value:
+        if not isinstance(item, (str, int, float)) or isinstance(item, bool) or item == "":
+            raise Invalid("expected a list of non-empty text items")
+        items.append(str(item))
+    return tuple(items)
+
+
+def mapping(value: Any) -> dict[str, Any]:
+    """Accept a mapping."""
+    if not isinstance(value, dict):
+        raise Invalid("expected a mapping of keys to values")
+    return value
+
+
+@dataclass(frozen=True)
+class Field:
+    """One allowed key: how to check it and whether it must be present."""
+
+    check: Check
+    required: bool = False
+
+
+def suggest(key: str, known: list[str]) -> str:
+    """Return a "did you mean" hint for a mistyped key, or a list of allowed keys."""
+    close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
+    if close:
+        return f"did you mean '{close[0]}'?"
+    return "allowed keys: " + ", ".join(sorted(known))
+
+
+def validate(
+    data: Mapping[str, Any],
+    fields: Mapping[str, Field],
+    doc: Document,
+    path: str,
+    line_offset: int = 0,
+    prefix: tuple[str, ...] = (),
+) -> tuple[dict[str, Any], list[Problem]]:
+    """Check every key of `data`; return the checked values and every problem found."""
+    values: dict[str, Any] = {}
+    problems: list[Problem] = []
+
+    def where(*keys: str) -> int | None:
+        line = doc.line(*prefix, *keys)
+        return line + line_offset if line is not None else (line_offset or None)
+
+    dotted = ".".join(prefix) + "." if prefix else ""
+    for key, value in data.items():
+        key = str(key)
+        spec = fields.get(key)
+        if spec is None:
+            hint = suggest(key, list(fields))
+            problems.append(Problem(path, where(key), f"unknown key '{dotted}{key}'; {hint}"))
+            continue
+        if value is None and not spec.required:
+            continue
+        try:
+            values[key] = spec.check(value)
+        except Invalid as exc:
+            shown = value if not isinstance(value, str) else repr(value)
+            problems.append(Problem(path, where(key), f"'{dotted}{key}': {exc}, got {shown}"))
+    for key, spec in fields.items():
+        if spec.required and data.get(key) is None:
+            problems.append(Problem(path, where(), f"missing required key '{dotted}{key}'"))
+    return values, problems

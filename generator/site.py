@@ -1,0 +1,41 @@
+"""Assemble read content into the Site: drafts, order, tags and URL collisions."""
+
+from __future__ import annotations
+
+from generator import slugs
+from generator.content import Content
+from generator.errors import ContentError, Problem
+from generator.model import Article, Briefing, Site, SiteConfig, Tag
+
+
+def assemble(config: SiteConfig, content: Content, drafts: bool = False) -> Site:
+    """Order everything and check that no two files claim the same URL."""
+    articles = [a for a in content.articles if drafts or not a.draft]
+    # Newest first; the slug breaks ties so that the order never depends on the disk.
+    articles.sort(key=lambda a: (-a.date.timestamp(), a.slug))
+    briefings = sorted(content.briefings, key=lambda b: (b.weight, b.title.casefold(), b.slug))
+    _check_collisions(articles, briefings)
+    return Site(config, tuple(articles), tuple(briefings), _tags(articles))
+
+
+def _check_collisions(articles: list[Article], briefings: list[Briefing]) -> None:
+    claimed: dict[str, str] = {}
+    problems: list[Problem] = []
+    for item in [*briefings, *articles]:
+        key = slugs.collision_key(item.path)
+        first = claimed.setdefault(key, item.source_path)
+        if first != item.source_path:
+            problems.append(Problem(item.source_path, None, (
+                f"writes the same URL /{item.path} as {first} (URLs that differ only in "
+                "case or Unicode form collide on most disks); give one of them another "
+                "'slug'")))
+    if problems:
+        raise ContentError(problems)
+
+
+def _tags(articles: list[Article]) -> tuple[Tag, ...]:
+    by_slug: dict[str, str] = {}
+    for name in sorted({t for a in articles for t in a.tags}):
+        by_slug.setdefault(slugs.slugify(name), name)
+    return tuple(sorted((Tag(name, slug) for slug, name in by_slug.items()),
+                        key=lambda t: (t.name.casefold(), t.slug)))

@@ -1,0 +1,33 @@
+"""Make and check the URL segments of articles, briefings and tags."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Letters and digits of any script, then dots, dashes and underscores: readable Unicode
+# slugs as Hugo and Zola keep them; nothing that can climb out of the output folder.
+_SAFE = re.compile(r"[^\W_](?:[\w.-]*[\w-])?")
+
+
+def check(slug: str) -> str | None:
+    """Return why a slug is unusable as one URL segment, or None when it is fine."""
+    if "\x00" in slug:
+        return "contains a NUL byte"
+    if not _SAFE.fullmatch(slug) or ".." in slug:
+        return ("must be letters, digits, '-', '_' or '.', with no '/', '..' or spaces "
+                "(e.g. 'seoul-moscow-talks')")
+    return None
+
+
+def slugify(name: str) -> str:
+    """Turn a tag name into its URL segment, keeping non-Latin letters readable."""
+    text = unicodedata.normalize("NFC", name).casefold()
+    text = re.sub(r"[^\w\s-]", "", text)
+    text = re.sub(r"[\s_-]+", "-", text).strip("-")
+    return text or "tag"
+
+
+def collision_key(path: str) -> str:
+    """Fold a URL path so that paths colliding on case-insensitive disks compare equal."""
+    return unicodedata.normalize("NFC", path).casefold()
