@@ -68,33 +68,32 @@ FEED_FIELDS = {"items": Field(positive), "full_content": Field(flag)}
 MARKDOWN_FIELDS = {"raw_html": Field(_raw_html)}
 
 
+def _read(path: Path) -> str:
+    try:
+        return path.read_bytes().decode("utf-8-sig")
+    except FileNotFoundError:
+        why = ("not found; create site.yaml in the site folder (or pass --site DIR) "
+               "with at least title and base_url")
+    except UnicodeDecodeError as exc:
+        why = f"is not UTF-8 text (bad byte at offset {exc.start}); save it as UTF-8"
+    except OSError as exc:
+        why = f"cannot be read: {exc.strerror}"
+    raise ConfigError([Problem(CONFIG_FILE, None, why)])
+
+
 def load_config(site_root: Path) -> SiteConfig:
     """Read `site.yaml` from the site root; raise ConfigError listing every problem."""
-    path = site_root / CONFIG_FILE
-    name = CONFIG_FILE
     try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise ConfigError([Problem(name, None, "not found; create site.yaml in the site folder "
-                                   "(or pass --site DIR) with at least title and base_url")])
-    except OSError as exc:
-        raise ConfigError([Problem(name, None, f"cannot be read: {exc.strerror}")])
-    try:
-        source = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise ConfigError([Problem(name, None, f"is not UTF-8 text (byte {exc.start}); "
-                                   "save it as UTF-8")])
-    try:
-        doc = load(source)
+        doc = load(_read(site_root / CONFIG_FILE))
     except YamlProblem as exc:
-        raise ConfigError([Problem(name, exc.line, exc.message)])
+        raise ConfigError([Problem(CONFIG_FILE, exc.line, exc.message)]) from None
     if not isinstance(doc.data, dict):
-        raise ConfigError([Problem(name, 1, "must be a mapping of keys to values "
+        raise ConfigError([Problem(CONFIG_FILE, 1, "must be a mapping of keys to values "
                                    "(e.g. 'title: My briefings')")])
-    values, problems = validate(doc.data, SITE_FIELDS, doc, name)
-    feeds, feed_problems = validate(values.get("feeds", {}), FEED_FIELDS, doc, name,
+    values, problems = validate(doc.data, SITE_FIELDS, doc, CONFIG_FILE)
+    feeds, feed_problems = validate(values.get("feeds", {}), FEED_FIELDS, doc, CONFIG_FILE,
                                     prefix=("feeds",))
-    markdown, md_problems = validate(values.get("markdown", {}), MARKDOWN_FIELDS, doc, name,
+    markdown, md_problems = validate(values.get("markdown", {}), MARKDOWN_FIELDS, doc, CONFIG_FILE,
                                      prefix=("markdown",))
     problems += feed_problems + md_problems
     if problems:

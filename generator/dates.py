@@ -17,7 +17,9 @@ def zone(name: str) -> ZoneInfo:
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
-        raise Invalid(f"unknown timezone {name!r}; use an IANA name such as 'Europe/Paris'")
+        raise Invalid(
+            f"unknown timezone {name!r}; use an IANA name such as 'Europe/Paris'"
+        ) from None
 
 
 def locale(tag: str) -> Locale:
@@ -25,7 +27,7 @@ def locale(tag: str) -> Locale:
     try:
         return _locale(tag)
     except (UnknownLocaleError, ValueError, TypeError):
-        raise Invalid(f"unknown language {tag!r}; use a BCP 47 tag such as 'en' or 'ko'")
+        raise Invalid(f"unknown language {tag!r}; use a BCP 47 tag such as 'en' or 'ko'") from None
 
 
 @lru_cache(maxsize=32)
@@ -43,7 +45,7 @@ def parse(value: object, tz: tzinfo) -> datetime:
     except ValueError:
         raise Invalid(
             f"{raw!r} is not an ISO 8601 date; write e.g. 2025-12-22 or 2025-12-22T13:41:00+09:00"
-        )
+        ) from None
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=tz)
     return parsed

@@ -45,8 +45,15 @@ def build_feeds(site: Site) -> list[Output]:
     outputs = []
     for spec in specs(site):
         generator = _generator(site, spec)
-        outputs.append(Output(spec.path + "feed.xml", generator.rss_str(pretty=True)))
-        outputs.append(Output(spec.path + "atom.xml", generator.atom_str(pretty=True)))
+        page = site.config.base_url + spec.path
+        for name, kind, write in (("feed.xml", "rss", generator.rss_str),
+                                  ("atom.xml", "atom", generator.atom_str)):
+            # Each format's self link names its own file; feedgen gives RSS's <link>
+            # the last link set, which must be the page.
+            generator.link([{"href": page + name, "rel": "self",
+                             "type": f"application/{kind}+xml"},
+                            {"href": page, "rel": "alternate"}], replace=True)
+            outputs.append(Output(spec.path + name, write(pretty=True)))
     return outputs
 
 
@@ -64,9 +71,6 @@ def _generator(site: Site, spec: FeedSpec) -> FeedGenerator:
     fg.generator("Briefings", version=__version__)
     if cfg.author:
         fg.author({"name": clean(cfg.author)})
-    # feedgen emits both links; RSS wants the page, Atom's self link the feed itself.
-    fg.link(href=page, rel="alternate")
-    fg.link(href=page + "atom.xml", rel="self", type="application/atom+xml")
     # The newest item's date, never the clock: an unchanged site gives an unchanged feed.
     newest = max((a.updated or a.date for a in items), default=None)
     if newest is not None:

@@ -21,7 +21,8 @@ def assemble(config: SiteConfig, content: Content, drafts: bool = False) -> Site
 def _check_collisions(articles: list[Article], briefings: list[Briefing]) -> None:
     claimed: dict[str, str] = {}
     problems: list[Problem] = []
-    for item in [*briefings, *articles]:
+    items: list[Article | Briefing] = [*briefings, *articles]
+    for item in items:
         key = slugs.collision_key(item.path)
         first = claimed.setdefault(key, item.source_path)
         if first != item.source_path:

@@ -5,9 +5,7 @@ from __future__ import annotations
 import traceback
 from collections.abc import Iterator
 from dataclasses import dataclass
-
 from pathlib import Path
-
 
 import jinja2
 

