@@ -86,7 +86,8 @@ def _parse(path: Path, root: Path, fields: dict[str, Field], config: SiteConfig,
         return None
     offset = parts.front_line - 1
     if not isinstance(doc.data, dict):
-        kind = "empty" if doc.data is None else f"a {type(doc.data).__name__}"
+        kind = "empty" if doc.data is None else (
+            "a list" if isinstance(doc.data, list) else f"the single value {doc.data!r}")
         problems.append(Problem(name, parts.front_line, f"the front matter is {kind}, not a "
                                 "mapping; write 'key: value' lines such as 'title: ...'"))
         return None

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from generator.xmlchars import strip_forbidden
+
 
 class FrontMatterProblem(Exception):
     """The file's front matter fences are wrong."""
@@ -26,7 +28,7 @@ class Parts:
 def decode(raw: bytes) -> str:
     """Decode UTF-8 (a BOM is allowed) and normalise line endings to \\n."""
     text = raw.decode("utf-8-sig")
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    return strip_forbidden(text.replace("\r\n", "\n").replace("\r", "\n"))
 
 
 def split(text: str) -> Parts:

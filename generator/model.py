@@ -6,8 +6,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from generator.slugs import slugify
-
 
 @dataclass(frozen=True)
 class FeedSettings:
@@ -86,10 +84,11 @@ class Briefing:
 
 @dataclass(frozen=True)
 class Tag:
-    """A tag and the slug of its page."""
+    """A tag, the slug of its page, and every spelling merged into it (e.g. "EU", "eu")."""
 
     name: str
     slug: str
+    spellings: tuple[str, ...] = ()
 
     @property
     def path(self) -> str:
@@ -111,13 +110,13 @@ class Site:
         return tuple(a for a in self.articles if briefing_slug in a.briefings)
 
     def articles_tagged(self, tag: Tag) -> tuple[Article, ...]:
-        """Return the articles carrying one tag (by its slug), newest first."""
-        return tuple(a for a in self.articles if any(slugify(t) == tag.slug for t in a.tags))
+        """Return the articles carrying one tag, newest first."""
+        return tuple(a for a in self.articles if any(t in tag.spellings for t in a.tags))
 
     def tags_of(self, article: Article) -> tuple[Tag, ...]:
         """Return the Tag objects of an article, in the article's order."""
-        by_slug = {t.slug: t for t in self.tags}
-        return tuple(dict.fromkeys(by_slug[slugify(name)] for name in article.tags))
+        by_name = {name: t for t in self.tags for name in t.spellings}
+        return tuple(dict.fromkeys(by_name[name] for name in article.tags))
 
     def briefings_of(self, article: Article) -> tuple[Briefing, ...]:
         """Return the briefings an article belongs to, in the article's order."""

@@ -39,26 +39,34 @@ def check_output_dir(site_root: Path, out: Path, force: bool = False) -> None:
                           "another output folder, or pass --force to replace it")
 
 
+def _place(target: Path) -> Path:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    return target
+
+
 def publish(outputs: Iterable[Output], copies: Iterable[tuple[str, Path]], out: Path) -> int:
     """Write every file into a staging folder, then swap it in place of `out`."""
     out = out.resolve()
     staging = out.with_name(f".{out.name}.staging")
     retired = out.with_name(f".{out.name}.old")
+    if retired.exists() and not out.exists():
+        os.replace(retired, out)  # a build killed between the two renames below
     for leftover in (staging, retired):
         if leftover.exists():
             shutil.rmtree(leftover)
     staging.mkdir(parents=True)
     written: list[str] = []
-    for item in outputs:
-        target = staging / item.path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(item.data)
-        written.append(item.path)
-    for path, source in copies:
-        target = staging / path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(source, target)
-        written.append(path)
+    try:
+        for item in outputs:
+            _place(staging / item.path).write_bytes(item.data)
+            written.append(item.path)
+        for path, source in copies:
+            shutil.copyfile(source, _place(staging / path))
+            written.append(path)
+    except OSError as exc:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise OutputError(f"cannot write {exc.filename or staging}: {exc.strerror}; "
+                          "the previous output is unchanged") from None
     manifest = json.dumps(sorted(written), ensure_ascii=False, indent=0)
     (staging / MANIFEST).write_text(manifest + "\n", encoding="utf-8")
     # Two renames: the old site stays whole until the new one is complete.

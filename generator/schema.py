@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from generator.errors import Problem
+from generator.xmlchars import strip_forbidden
 from generator.yamlload import Document
 
 Check = Callable[[Any], Any]
@@ -21,7 +22,7 @@ def text(value: Any) -> str:
     """Accept a string (numbers are taken as written, e.g. a title `1984`)."""
     if isinstance(value, bool) or value is None or isinstance(value, (list, dict)):
         raise Invalid("expected text")
-    return str(value)
+    return strip_forbidden(str(value))
 
 
 def whole(value: Any) -> int:
@@ -112,8 +113,9 @@ def validate(
         try:
             values[key] = spec.check(value)
         except Invalid as exc:
-            shown = value if not isinstance(value, str) else repr(value)
-            problems.append(Problem(path, where(key), f"'{dotted}{key}': {exc}, got {shown}"))
+            shown = repr(value) if isinstance(value, str) else str(value)
+            got = "" if shown in str(exc) else f", got {shown}"
+            problems.append(Problem(path, where(key), f"'{dotted}{key}': {exc}{got}"))
     for key, spec in fields.items():
         if spec.required and data.get(key) is None:
             problems.append(Problem(path, where(), f"missing required key '{dotted}{key}'"))

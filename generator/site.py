@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
+import unicodedata
+
 from generator import slugs
 from generator.content import Content
 from generator.errors import ContentError, Problem
@@ -35,8 +38,17 @@ def _check_collisions(articles: list[Article], briefings: list[Briefing]) -> Non
 
 
 def _tags(articles: list[Article]) -> tuple[Tag, ...]:
-    by_slug: dict[str, str] = {}
+    # Spellings that differ only in case share a page; different names that slugify alike
+    # ("C++" and "C#") get a short stable suffix instead of silently merging.
+    groups: dict[str, list[str]] = {}
     for name in sorted({t for a in articles for t in a.tags}):
-        by_slug.setdefault(slugs.slugify(name), name)
-    return tuple(sorted((Tag(name, slug) for slug, name in by_slug.items()),
-                        key=lambda t: (t.name.casefold(), t.slug)))
+        groups.setdefault(unicodedata.normalize("NFC", name).casefold(), []).append(name)
+    taken: set[str] = set()
+    tags = []
+    for folded, spellings in sorted(groups.items()):
+        slug = slugs.slugify(folded)
+        if slug in taken:
+            slug = f"{slug}-{hashlib.sha1(folded.encode()).hexdigest()[:6]}"
+        taken.add(slug)
+        tags.append(Tag(spellings[0], slug, tuple(spellings)))
+    return tuple(sorted(tags, key=lambda t: (t.name.casefold(), t.slug)))

@@ -7,6 +7,7 @@ import unicodedata
 
 # Letters and digits of any script, then dots, dashes and underscores: readable Unicode
 # slugs as Hugo and Zola keep them; nothing that can climb out of the output folder.
+MAX_BYTES = 200  # file names are limited to 255 bytes on most file systems
 _SAFE = re.compile(r"[^\W_](?:[\w.-]*[\w-])?")
 
 
@@ -14,6 +15,8 @@ def check(slug: str) -> str | None:
     """Return why a slug is unusable as one URL segment, or None when it is fine."""
     if "\x00" in slug:
         return "contains a NUL byte"
+    if len(slug.encode()) > MAX_BYTES:
+        return f"is longer than {MAX_BYTES} bytes, more than file systems allow; shorten it"
     if not _SAFE.fullmatch(slug) or ".." in slug:
         return ("must be letters, digits, '-', '_' or '.', with no '/', '..' or spaces "
                 "(e.g. 'seoul-moscow-talks')")
@@ -25,6 +28,7 @@ def slugify(name: str) -> str:
     text = unicodedata.normalize("NFC", name).casefold()
     text = re.sub(r"[^\w\s-]", "", text)
     text = re.sub(r"[\s_-]+", "-", text).strip("-")
+    text = text.encode()[:MAX_BYTES].decode(errors="ignore").strip("-")
     return text or "tag"
 
 

@@ -84,7 +84,7 @@ def render_pages(theme: Theme, pages: list[Page], site_root: Path) -> list[Outpu
         except jinja2.TemplateNotFound as exc:
             problem = Problem(display_path(theme.root / "templates", site_root), None,
                               f"template '{exc.name}' not found; add it to the theme")
-        except (jinja2.UndefinedError, jinja2.TemplateError, TypeError, ValueError) as exc:
+        except Exception as exc:  # any error raised while a template runs is the theme's
             where, line = _template_line(exc, site_root)
             problem = Problem(where, line, f"{exc} (rendering /{page.path}); fix the template")
         else:

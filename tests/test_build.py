@@ -216,3 +216,19 @@ def test_cli_version_help_and_usage_errors(tmp_path: Path) -> None:
     assert run_module("build", "--quiet", "--verbose").returncode == 2
     empty = run_module("build", "--site", str(tmp_path))
     assert empty.returncode == 1 and "site.yaml: not found" in empty.stderr
+
+
+def test_tags_that_slugify_alike_keep_their_own_pages(copy_site) -> None:  # type: ignore[no-untyped-def]
+    site = copy_site("basic")
+    write_files(site, {
+        "content/articles/cpp.md": "---\ntitle: Plus\ndate: 2025-10-01\ntags: [C++, eu]\n---\nA.\n",
+        "content/articles/cs.md": "---\ntitle: Sharp\ndate: 2025-10-02\ntags: [C#, EU]\n---\nB.\n",
+    })
+    assert build(site).exit_code == 0
+    pages = {p.parent.name: p.read_text() for p in (site / "public/tags").glob("*/index.html")}
+    plus = [html for html in pages.values() if "<h1>C++</h1>" in html]
+    sharp = [html for html in pages.values() if "<h1>C#</h1>" in html]
+    assert len(plus) == 1 and len(sharp) == 1 and plus != sharp
+    assert "Plus" in plus[0] and "Sharp" not in plus[0]
+    eu = pages["eu"]  # spellings that differ only in case share one page
+    assert "Plus" in eu and "Sharp" in eu
