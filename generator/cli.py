@@ -57,3 +57,31 @@ def build_command(site_root: Path, output_dir: Path | None, drafts: bool, force:
     if not quiet:
         click.echo(f"Built {result.pages} pages and {result.feeds} feeds "
                    f"({result.files} files) into {result.output_dir} in {result.seconds:.2f} s")
+
+
+@main.command("serve")
+@click.option("--site", "site_root", type=click.Path(exists=True, file_okay=False,
+              path_type=Path), default=".", show_default=True,
+              help="The site folder (it holds site.yaml).")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to bind; the default serves this machine only.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535),
+              help="Port to listen on (the next free one is used if it is busy).")
+@click.option("--drafts", is_flag=True, help="Include articles marked draft: true.")
+@click.option("--open", "open_page", is_flag=True, help="Open the site in a browser.")
+@click.option("--poll", is_flag=True,
+              help="Poll for changes (for Docker, WSL and network file systems).")
+def serve_command(site_root: Path, host: str, port: int, drafts: bool, open_page: bool,
+                  poll: bool) -> None:
+    """Preview the site with live reload; builds into a temporary folder, never public/."""
+    from generator.serve import serve
+
+    try:
+        serve(site_root, host, port, drafts, open_page, poll, log=_log)
+    except OSError as exc:
+        click.echo(f"error: cannot serve on {host}:{port}: {exc.strerror or exc}", err=True)
+        sys.exit(1)
+
+
+def _log(line: str) -> None:
+    click.echo(line, err=line.startswith("error:"))

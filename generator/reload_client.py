@@ -1,0 +1,63 @@
+"""The script injected into previewed pages, and the page shown before any good build."""
+
+# Reload on a new version; swap stylesheets in place when only CSS changed; show the
+# build's errors in an overlay over the page the editor is looking at.
+CLIENT_JS = r"""(function () {
+  "use strict";
+  var me = document.currentScript;
+  var version = Number(me && me.getAttribute("data-version"));
+  var overlayId = "briefings-error-overlay";
+  function overlay(errors) {
+    var box = document.getElementById(overlayId);
+    if (!errors.length) { if (box) { box.remove(); } return; }
+    if (!box) {
+      box = document.createElement("div");
+      box.id = overlayId;
+      box.setAttribute("role", "alert");
+      box.style.cssText = "position:fixed;inset:0;z-index:2147483647;overflow:auto;" +
+        "background:rgba(20,20,24,.94);color:#fff;font:15px/1.5 ui-monospace,monospace;" +
+        "padding:2rem;white-space:pre-wrap";
+      document.body.appendChild(box);
+    }
+    box.textContent = "";
+    var title = document.createElement("strong");
+    title.textContent = "The build failed; showing the last good version underneath.\n\n";
+    title.style.color = "#ff8a80";
+    box.appendChild(title);
+    errors.forEach(function (line) {
+      var item = document.createElement("div");
+      item.className = "briefings-error";
+      item.textContent = line;
+      box.appendChild(item);
+    });
+  }
+  function swapCss(v) {
+    document.querySelectorAll('link[rel="stylesheet"]').forEach(function (link) {
+      var url = new URL(link.href);
+      url.searchParams.set("__v", String(v));
+      var next = link.cloneNode();
+      next.href = url.toString();
+      next.onload = function () { link.remove(); };
+      link.after(next);
+    });
+  }
+  var source = new EventSource("/__briefings__/events");
+  source.onmessage = function (event) {
+    var state = JSON.parse(event.data);
+    overlay(state.errors);
+    if (state.version === version) { return; }
+    if (state.cssOnly && state.version === version + 1) {
+      version = state.version;
+      swapCss(version);
+      return;
+    }
+    source.close();
+    location.reload();
+  };
+})();
+"""
+
+FALLBACK_404 = """<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>Not found</title></head>
+<body><h1>Not found</h1><p>Nothing is built at this address yet.</p></body></html>
+"""
