@@ -35,12 +35,12 @@ def build(options: BuildOptions) -> BuildResult:
 
         config = replace(config, base_url=options.base_url)
     out = options.output_dir or root / config.output_dir
-    check_output_dir(root, out, options.force)
+    keep = check_output_dir(root, out, options.force)
     the_theme = theme.load_theme(root, config)
     site = assemble(config, read_content(root, config), drafts=options.drafts)
     planned = pages.plan(site)
     html = theme.render_pages(the_theme, planned, root)
     feed_files = feeds.build_feeds(site)
-    files = publish([*html, *feed_files], theme.static_files(the_theme), out)
+    files = publish([*html, *feed_files], theme.static_files(the_theme), out, keep)
     return BuildResult(len(html), len(feed_files), files, time.perf_counter() - started,
                        str(out))

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import signal
 import sys
 from pathlib import Path
+from types import FrameType
 
 import click
 
@@ -23,6 +25,11 @@ def _fail(exc: BriefingsError) -> None:
         click.echo(f"error: {exc}", err=True)
         click.echo("Build failed; nothing was written.", err=True)
     sys.exit(1)
+
+
+def _interrupt(signum: int, frame: FrameType | None) -> None:
+    # SIGTERM ends a build the way Ctrl-C does, so the staging folder is cleaned up.
+    raise KeyboardInterrupt
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -46,11 +53,15 @@ def build_command(site_root: Path, output_dir: Path | None, drafts: bool, force:
     """Build the site into its output folder."""
     if quiet and verbose:
         raise click.UsageError("--quiet and --verbose cannot be used together")
+    signal.signal(signal.SIGTERM, _interrupt)
     try:
         result = build(BuildOptions(site_root, output_dir, drafts, force))
     except BriefingsError as exc:
         _fail(exc)
         return
+    except KeyboardInterrupt:
+        click.echo("Interrupted; the previous output is unchanged.", err=True)
+        sys.exit(130)
     if verbose:
         manifest = Path(result.output_dir) / ".briefings-manifest.json"
         click.echo(manifest.read_text(encoding="utf-8").strip())

@@ -121,8 +121,20 @@ def _slug(parsed: Parsed, default: str, problems: list[Problem]) -> str | None:
     return None
 
 
-def _files(folder: Path) -> list[Path]:
-    return sorted(p for p in folder.rglob("*.md") if p.is_file()) if folder.is_dir() else []
+def _files(folder: Path, root: Path, problems: list[Problem]) -> list[Path]:
+    if not folder.is_dir():
+        return []
+    found = []
+    real_root = root.resolve()
+    for path in sorted(folder.rglob("*.md")):
+        real = path.resolve()
+        if not real.is_relative_to(real_root):
+            problems.append(Problem(display_path(path, root), None, (
+                f"is a symbolic link to {real}, outside the site; copy the file into "
+                "the site instead")))
+        elif path.is_file():
+            found.append(path)
+    return found
 
 
 def read_content(root: Path, config: SiteConfig) -> Content:
@@ -130,7 +142,7 @@ def read_content(root: Path, config: SiteConfig) -> Content:
     tz = dates.zone(config.timezone)
     problems: list[Problem] = []
     briefings: list[Briefing] = []
-    for path in _files(root / "content" / "briefings"):
+    for path in _files(root / "content" / "briefings", root, problems):
         parsed = _parse(path, root, BRIEFING_FIELDS, config, problems)
         slug = _slug(parsed, path.stem, problems) if parsed else None
         if parsed is None or slug is None:
@@ -142,7 +154,7 @@ def read_content(root: Path, config: SiteConfig) -> Content:
                                   v.get("weight", 0), updated, parsed.html))
     known = {b.slug for b in briefings}
     articles: list[Article] = []
-    for path in _files(root / "content" / "articles"):
+    for path in _files(root / "content" / "articles", root, problems):
         parsed = _parse(path, root, ARTICLE_FIELDS, config, problems)
         slug = _slug(parsed, path.stem, problems) if parsed else None
         if parsed is None or slug is None:
