@@ -6,80 +6,38 @@ import http.client
 import json
 import os
 import shutil
-import signal
-import socket
-import subprocess
-import sys
 import threading
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPO, SITES
+from tests.conftest import SITES
+from tests.preview_driver import ServeProcess, free_port
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+def request(server: ServeProcess, method: str, path: str) -> tuple[int, dict[str, str], bytes]:
+    """Send one raw request (no client-side path normalisation) and read the answer."""
+    conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
+    try:
+        conn.putrequest(method, path, skip_accept_encoding=True)
+        conn.endheaders()
+        response = conn.getresponse()
+        return response.status, dict(response.getheaders()), response.read()
+    finally:
+        conn.close()
 
 
-@dataclass
-class Server:
-    proc: subprocess.Popen[str]
-    port: int
-    site: Path
-    lines: list[str]
-
-    def request(self, method: str, path: str) -> tuple[int, dict[str, str], bytes]:
-        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
-        try:
-            conn.putrequest(method, path, skip_host=False, skip_accept_encoding=True)
-            conn.endheaders()
-            response = conn.getresponse()
-            return response.status, dict(response.getheaders()), response.read()
-        finally:
-            conn.close()
-
-    def stop(self) -> tuple[int, str]:
-        self.proc.send_signal(signal.SIGINT)
-        code = self.proc.wait(timeout=5)
-        return code, "".join(self.lines)
-
-
-def start(site: Path, port: int, tmpdir: Path) -> Server:
-    env = {**os.environ, "TMPDIR": str(tmpdir), "PYTHONUNBUFFERED": "1"}
-    proc = subprocess.Popen([sys.executable, "-m", "generator", "serve", "--site", str(site),
-                             "--port", str(port)], stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT, text=True, env=env, cwd=REPO)
-    lines: list[str] = []
-    ready = threading.Event()
-
-    def pump() -> None:
-        assert proc.stdout is not None
-        for line in proc.stdout:
-            lines.append(line)
-            if line.startswith("Serving "):
-                ready.set()
-        ready.set()
-
-    threading.Thread(target=pump, daemon=True).start()
-    if not ready.wait(60) or proc.poll() is not None:
-        proc.kill()
-        pytest.fail("serve did not start:\n" + "".join(lines))
-    actual = port
-    for line in lines:
-        if line.startswith("Serving "):
-            actual = int(line.rsplit(":", 1)[1].split("/")[0])
-    return Server(proc, actual, site, lines)
+def start(site: Path, port: int, tmpdir: Path) -> ServeProcess:
+    server = ServeProcess(site, port, env={"TMPDIR": str(tmpdir)})
+    server.start()
+    return server
 
 
 @pytest.fixture
-def server(tmp_path: Path) -> Iterator[Server]:
+def server(tmp_path: Path) -> Iterator[ServeProcess]:
     site = tmp_path / "site"
     shutil.copytree(SITES / "basic", site)
     (tmp_path / "secret.txt").write_text("TOPSECRET")
@@ -87,8 +45,7 @@ def server(tmp_path: Path) -> Iterator[Server]:
     temp.mkdir()
     running = start(site, free_port(), temp)
     yield running
-    if running.proc.poll() is None:
-        running.proc.kill()
+    running.kill()
 
 
 @pytest.mark.parametrize("path", [
@@ -96,17 +53,17 @@ def server(tmp_path: Path) -> Iterator[Server]:
     "/articles/%2e%2e/%2e%2e/secret.txt", "/..%2f..%2fsecret.txt", "/..\\..\\secret.txt",
     "/%5c..%5c..%5csecret.txt", "/static/..%00/x", "/%c0%ae%c0%ae/secret.txt",
 ])
-def test_traversal_is_refused_over_http(server: Server, path: str) -> None:
-    status, _, body = server.request("GET", path)
+def test_traversal_is_refused_over_http(server: ServeProcess, path: str) -> None:
+    status, _, body = request(server, "GET", path)
     assert status in (403, 404), path
     assert b"TOPSECRET" not in body
 
 
-def test_symlink_out_of_the_output_is_refused(server: Server, tmp_path: Path) -> None:
+def test_symlink_out_of_the_output_is_refused(server: ServeProcess, tmp_path: Path) -> None:
     # The preview's output is a temporary folder; plant a link inside it.
     (output,) = (tmp_path / "tmp").glob("briefings-preview-*/site")
     os.symlink(tmp_path / "secret.txt", output / "leak.txt")
-    status, _, body = server.request("GET", "/leak.txt")
+    status, _, body = request(server, "GET", "/leak.txt")
     assert status == 403 and b"TOPSECRET" not in body
 
 
@@ -117,32 +74,33 @@ def test_symlink_out_of_the_output_is_refused(server: Server, tmp_path: Path) ->
     ("/atom.xml", "application/atom+xml; charset=utf-8"),
     ("/briefings/alpha/feed.xml", "application/rss+xml; charset=utf-8"),
 ])
-def test_content_types_over_http(server: Server, path: str, kind: str) -> None:
-    status, headers, body = server.request("GET", path)
+def test_content_types_over_http(server: ServeProcess, path: str, kind: str) -> None:
+    status, headers, body = request(server, "GET", path)
     assert status == 200 and headers["Content-Type"] == kind
     assert headers["Cache-Control"] == "no-store"
     assert int(headers["Content-Length"]) == len(body)
-    head_status, head_headers, head_body = server.request("HEAD", path)
+    head_status, head_headers, head_body = request(server, "HEAD", path)
     assert head_status == 200 and head_body == b""
     assert head_headers["Content-Length"] == headers["Content-Length"]
 
 
-def test_pretty_urls_and_themed_404(server: Server) -> None:
-    status, headers, _ = server.request("GET", "/articles/first")
+def test_pretty_urls_and_themed_404(server: ServeProcess) -> None:
+    status, headers, _ = request(server, "GET", "/articles/first")
     assert status == 301 and headers["Location"] == "/articles/first/"
-    status, _, body = server.request("GET", "/articles/first/")
+    status, _, body = request(server, "GET", "/articles/first/")
     assert status == 200 and b"First alpha development" in body
     assert b"/__briefings__/livereload.js" in body
-    status, _, body = server.request("GET", "/no/such/page/")
+    status, _, body = request(server, "GET", "/no/such/page/")
     assert status == 404 and b"Page not found" in body  # the theme's 404.html
     # Links point at the preview, not at the published base_url.
     assert f"http://127.0.0.1:{server.port}/feed.xml".encode() in body
 
 
-def test_ctrl_c_stops_cleanly_and_leaves_nothing(server: Server, tmp_path: Path) -> None:
+def test_ctrl_c_stops_cleanly_and_leaves_nothing(server: ServeProcess, tmp_path: Path) -> None:
     assert list((tmp_path / "tmp").glob("briefings-preview-*"))
     started = time.monotonic()
-    code, output = server.stop()
+    code = server.stop()
+    output = server.output
     assert time.monotonic() - started < 5  # generous: the spec asks for under a second
     assert code == 0, output
     assert "Traceback" not in output and "Stopped." in output
@@ -151,18 +109,18 @@ def test_ctrl_c_stops_cleanly_and_leaves_nothing(server: Server, tmp_path: Path)
     assert (server.site / "content/articles/first.md").is_file()
 
 
-def test_busy_port_moves_on_and_says_so(server: Server, tmp_path: Path) -> None:
+def test_busy_port_moves_on_and_says_so(server: ServeProcess, tmp_path: Path) -> None:
     second = start(server.site, server.port, tmp_path / "tmp")
     try:
-        said = "".join(second.lines)
+        said = second.output
         assert f"port {server.port} is busy; using {second.port} instead" in said
         assert second.port != server.port
-        assert second.request("GET", "/")[0] == 200
+        assert request(second, "GET", "/")[0] == 200
     finally:
         second.stop()
 
 
-def test_load_fifty_clients_for_ten_seconds(server: Server) -> None:
+def test_load_fifty_clients_for_ten_seconds(server: ServeProcess) -> None:
     paths = ["/", "/articles/first/", "/briefings/alpha/", "/feed.xml", "/static/style.css",
              "/tags/policy/", "/nowhere/"]
     deadline = time.monotonic() + 10
@@ -175,7 +133,7 @@ def test_load_fifty_clients_for_ten_seconds(server: Server) -> None:
             path = paths[n % len(paths)]
             n += 1
             try:
-                status, _, _ = server.request("GET", path)
+                status, _, _ = request(server, "GET", path)
                 good = status == (404 if path == "/nowhere/" else 200)
             except OSError:
                 good = False
