@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import signal
 import sys
+from dataclasses import replace
 from pathlib import Path
 from types import FrameType
 
 import click
 
 from generator import __version__
-from generator.build import BuildOptions, build
+from generator.build import BuildOptions, build, default_jobs
 from generator.errors import BriefingsError, SiteError
+from generator.progress import progress_display
 
 
 def _fail(exc: BriefingsError) -> None:
@@ -46,16 +48,23 @@ def main() -> None:
 @click.option("--drafts", is_flag=True, help="Include articles marked draft: true.")
 @click.option("--force", is_flag=True,
               help="Replace an output folder that holds files Briefings did not write.")
+@click.option("--no-cache", is_flag=True,
+              help="Ignore the build cache (.briefings-cache/) and render every page.")
+@click.option("--jobs", "-j", type=click.IntRange(1, 256), default=None,
+              help="Worker processes [default: one per CPU].")
 @click.option("--quiet", "-q", is_flag=True, help="Print errors only.")
 @click.option("--verbose", "-v", is_flag=True, help="Print each file written.")
 def build_command(site_root: Path, output_dir: Path | None, drafts: bool, force: bool,
-                  quiet: bool, verbose: bool) -> None:
+                  no_cache: bool, jobs: int | None, quiet: bool, verbose: bool) -> None:
     """Build the site into its output folder."""
     if quiet and verbose:
         raise click.UsageError("--quiet and --verbose cannot be used together")
     signal.signal(signal.SIGTERM, _interrupt)
+    options = BuildOptions(site_root, output_dir, drafts, force, cache=not no_cache,
+                           jobs=jobs or default_jobs())
     try:
-        result = build(BuildOptions(site_root, output_dir, drafts, force))
+        with progress_display(enabled=not quiet) as progress:
+            result = build(replace(options, progress=progress))
     except BriefingsError as exc:
         _fail(exc)
         return
@@ -63,11 +72,13 @@ def build_command(site_root: Path, output_dir: Path | None, drafts: bool, force:
         click.echo("Interrupted; the previous output is unchanged.", err=True)
         sys.exit(130)
     if verbose:
-        manifest = Path(result.output_dir) / ".briefings-manifest.json"
-        click.echo(manifest.read_text(encoding="utf-8").strip())
+        click.echo("Phases: " + ", ".join(f"{name} {seconds:.3f} s"
+                                          for name, seconds in result.timings))
     if not quiet:
         click.echo(f"Built {result.pages} pages and {result.feeds} feeds "
-                   f"({result.files} files) into {result.output_dir} in {result.seconds:.2f} s")
+                   f"({result.files} file{'' if result.files == 1 else 's'} changed) into "
+                   f"{result.output_dir} "
+                   f"in {result.seconds:.2f} s")
 
 
 @main.command("serve")

@@ -7,7 +7,7 @@ from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from babel import Locale, UnknownLocaleError
-from babel.dates import format_date, format_datetime
+from babel.dates import format_date
 
 from generator.schema import Invalid
 
@@ -62,7 +62,12 @@ def long_date(moment: datetime | date, language: str, tz: tzinfo | None = None) 
 def month_label(moment: datetime, language: str, tz: tzinfo) -> str:
     """Name a month for a timeline heading, e.g. "December 2025"."""
     local = moment.astimezone(tz)
-    return format_datetime(local, "LLLL y", tzinfo=tz, locale=_locale(language))
+    return _month_label(local.year, local.month, language)
+
+
+@lru_cache(maxsize=1024)
+def _month_label(year: int, month: int, language: str) -> str:
+    return format_date(date(year, month, 1), "LLLL y", locale=_locale(language))
 
 
 def iso(moment: datetime) -> str:

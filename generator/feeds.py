@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from feedgen.feed import FeedGenerator
@@ -35,24 +36,26 @@ def specs(site: Site) -> list[FeedSpec]:
     return found
 
 
-def build_feeds(site: Site) -> list[Output]:
-    """Render every feed as RSS 2.0 (feed.xml) and Atom (atom.xml)."""
+Bodies = Callable[[Article], str]
+
+
+def render_feeds(site: Site, spec: FeedSpec, bodies: Bodies) -> list[Output]:
+    """Render one feed spec as RSS 2.0 (feed.xml) and Atom (atom.xml)."""
     outputs = []
-    for spec in specs(site):
-        generator = _generator(site, spec)
-        page = site.config.base_url + spec.path
-        for name, kind, write in (("feed.xml", "rss", generator.rss_str),
-                                  ("atom.xml", "atom", generator.atom_str)):
-            # Each format's self link names its own file; feedgen gives RSS's <link>
-            # the last link set, which must be the page.
-            generator.link([{"href": page + name, "rel": "self",
-                             "type": f"application/{kind}+xml"},
-                            {"href": page, "rel": "alternate"}], replace=True)
-            outputs.append(Output(spec.path + name, write(pretty=True)))
+    generator = _generator(site, spec, bodies)
+    page = site.config.base_url + spec.path
+    for name, kind, write in (("feed.xml", "rss", generator.rss_str),
+                              ("atom.xml", "atom", generator.atom_str)):
+        # Each format's self link names its own file; feedgen gives RSS's <link>
+        # the last link set, which must be the page.
+        generator.link([{"href": page + name, "rel": "self",
+                         "type": f"application/{kind}+xml"},
+                        {"href": page, "rel": "alternate"}], replace=True)
+        outputs.append(Output(spec.path + name, write(pretty=True)))
     return outputs
 
 
-def _generator(site: Site, spec: FeedSpec) -> FeedGenerator:
+def _generator(site: Site, spec: FeedSpec, bodies: Bodies) -> FeedGenerator:
     cfg = site.config
     page = cfg.base_url + spec.path
     items = spec.articles[: cfg.feeds.items]
@@ -71,11 +74,11 @@ def _generator(site: Site, spec: FeedSpec) -> FeedGenerator:
     if newest is not None:
         fg.updated(newest)
     for article in items:
-        _entry(fg, site, article)
+        _entry(fg, site, article, bodies)
     return fg
 
 
-def _entry(fg: FeedGenerator, site: Site, article: Article) -> None:
+def _entry(fg: FeedGenerator, site: Site, article: Article, bodies: Bodies) -> None:
     cfg = site.config
     url = cfg.base_url + article.path
     entry = fg.add_entry(order="append")
@@ -87,7 +90,7 @@ def _entry(fg: FeedGenerator, site: Site, article: Article) -> None:
     entry.updated(article.updated or article.date)
     summary = clean(article.summary or article.title)
     if cfg.feeds.full_content:
-        entry.content(clean(markdown.absolutize(article.html, url)), type="html")
+        entry.content(clean(markdown.absolutize(bodies(article), url)), type="html")
     entry.summary(summary)  # also RSS <description>
     author = article.author or cfg.author
     if author:

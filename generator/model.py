@@ -55,7 +55,7 @@ class Article:
     summary: str
     draft: bool
     guid: str
-    html: str
+    key: str  # the parse cache key: a digest of everything the article was made from
     extra: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
 
     @property
@@ -104,24 +104,29 @@ class Site:
     articles: tuple[Article, ...]  # newest first
     briefings: tuple[Briefing, ...]  # by weight, then title
     tags: tuple[Tag, ...]  # by name
+    by_briefing: dict[str, tuple[Article, ...]] = field(compare=False, hash=False)
+    by_tag: dict[str, tuple[Article, ...]] = field(compare=False, hash=False)
+    tag_of_name: dict[str, Tag] = field(compare=False, hash=False)
+    briefing_of_slug: dict[str, Briefing] = field(compare=False, hash=False)
 
     def articles_in(self, briefing_slug: str) -> tuple[Article, ...]:
         """Return the articles of one briefing, newest first."""
-        return tuple(a for a in self.articles if briefing_slug in a.briefings)
+        return self.by_briefing.get(briefing_slug, ())
 
     def articles_tagged(self, tag: Tag) -> tuple[Article, ...]:
         """Return the articles carrying one tag, newest first."""
-        return tuple(a for a in self.articles if any(t in tag.spellings for t in a.tags))
+        return self.by_tag.get(tag.slug, ())
 
     def tags_of(self, article: Article) -> tuple[Tag, ...]:
         """Return the Tag objects of an article, in the article's order."""
-        by_name = {name: t for t in self.tags for name in t.spellings}
-        return tuple(dict.fromkeys(by_name[name] for name in article.tags))
+        if len(article.tags) < 2:
+            return tuple(self.tag_of_name[name] for name in article.tags)
+        return tuple(dict.fromkeys(self.tag_of_name[name] for name in article.tags))
 
     def briefings_of(self, article: Article) -> tuple[Briefing, ...]:
         """Return the briefings an article belongs to, in the article's order."""
-        by_slug = {b.slug: b for b in self.briefings}
-        return tuple(by_slug[s] for s in article.briefings if s in by_slug)
+        known = self.briefing_of_slug
+        return tuple(known[s] for s in article.briefings if s in known)
 
 
 @dataclass(frozen=True)
@@ -131,6 +136,7 @@ class Page:
     path: str  # output path relative to the site root, e.g. "articles/x/index.html"
     template: str
     context: dict[str, Any] = field(compare=False, hash=False)
+    body_key: str | None = None  # the article whose rendered Markdown the page shows
 
 
 @dataclass(frozen=True)
@@ -150,3 +156,4 @@ class BuildResult:
     files: int
     seconds: float
     output_dir: str
+    timings: tuple[tuple[str, float], ...] = ()  # seconds per build phase

@@ -74,50 +74,58 @@ def tag_counts(site: Site, articles: tuple[Article, ...]) -> list[tuple[Tag, int
     return sorted(counts.items(), key=lambda item: (-item[1], item[0].name.casefold()))
 
 
-def neighbours(site: Site, article: Article) -> list[Neighbours]:
+def neighbours(site: Site, article: Article,
+               positions: dict[str, dict[str, int]] | None = None) -> list[Neighbours]:
     """Find the newer and older article in each of the article's briefings."""
     found = []
     for briefing in site.briefings_of(article):
         items = site.articles_in(briefing.slug)
-        at = items.index(article)
+        at = (positions[briefing.slug][article.slug] if positions is not None
+              else [a.slug for a in items].index(article.slug))
         found.append(Neighbours(briefing, items[at - 1] if at > 0 else None,
                                 items[at + 1] if at + 1 < len(items) else None))
     return found
 
 
-def _page(site: Site, path: str, template: str, title: str, **context: Any) -> Page:
-    feeds = site_feeds(site) + context.pop("extra_feeds", [])
+def _page(site: Site, common: list[FeedLink], path: str, template: str, title: str,
+          body_key: str | None = None, **context: Any) -> Page:
+    extra = context.pop("extra_feeds", None)
+    feeds = common + extra if extra else common
     return Page(path + "index.html" if path.endswith("/") or not path else path, template, {
         "site": site.config, "briefings_nav": site.briefings, "feeds": feeds,
         "page_path": path, "page_title": title, **context,
-    })
+    }, body_key)
 
 
 def plan(site: Site) -> list[Page]:
     """Return every page of the site, in a stable order."""
+    # One shared list: pages that announce only the site feeds share it (and its digest).
+    common = site_feeds(site)
     pages = [
-        _page(site, "", "index.html", site.config.title, overview=[
+        _page(site, common, "", "index.html", site.config.title, overview=[
             (b, site.articles_in(b.slug)[:LATEST], len(site.articles_in(b.slug)))
             for b in site.briefings
         ], recent=site.articles[:LATEST * 2]),
-        _page(site, "articles/", "articles.html", "All articles",
+        _page(site, common, "articles/", "articles.html", "All articles",
               timeline=timeline(site, site.articles), count=len(site.articles)),
-        _page(site, "tags/", "tags.html", "Tags", tags=tag_counts(site, site.articles)),
-        _page(site, "404.html", "404.html", "Page not found"),
+        _page(site, common, "tags/", "tags.html", "Tags", tags=tag_counts(site, site.articles)),
+        _page(site, common, "404.html", "404.html", "Page not found"),
     ]
     for briefing in site.briefings:
         items = site.articles_in(briefing.slug)
         pages.append(_page(
-            site, briefing.path, "briefing.html", briefing.title, briefing=briefing,
+            site, common, briefing.path, "briefing.html", briefing.title, briefing=briefing,
             latest=items[:LATEST], timeline=timeline(site, items), sources=sources(items),
             tags=tag_counts(site, items), count=len(items),
             extra_feeds=briefing_feeds(site, briefing), own_feeds=briefing_feeds(site, briefing)))
+    positions = {slug: {a.slug: i for i, a in enumerate(items)}
+                 for slug, items in site.by_briefing.items()}
     for article in site.articles:
         pages.append(_page(
-            site, article.path, "article.html", article.title, article=article,
-            article_briefings=site.briefings_of(article), tags=site.tags_of(article),
-            neighbours=neighbours(site, article)))
+            site, common, article.path, "article.html", article.title, body_key=article.key,
+            article=article, article_briefings=site.briefings_of(article),
+            tags=site.tags_of(article), neighbours=neighbours(site, article, positions)))
     for tag in site.tags:
-        pages.append(_page(site, tag.path, "tag.html", f"Tag: {tag.name}", tag=tag,
+        pages.append(_page(site, common, tag.path, "tag.html", f"Tag: {tag.name}", tag=tag,
                            articles=site.articles_tagged(tag)))
     return pages

@@ -18,7 +18,19 @@ def assemble(config: SiteConfig, content: Content, drafts: bool = False) -> Site
     articles.sort(key=lambda a: (-a.date.timestamp(), a.slug))
     briefings = sorted(content.briefings, key=lambda b: (b.weight, b.title.casefold(), b.slug))
     _check_collisions(articles, briefings)
-    return Site(config, tuple(articles), tuple(briefings), _tags(articles))
+    tags = _tags(articles)
+    tag_of_name = {name: tag for tag in tags for name in tag.spellings}
+    by_briefing: dict[str, list[Article]] = {}
+    by_tag: dict[str, list[Article]] = {}
+    for article in articles:
+        for slug in dict.fromkeys(article.briefings):
+            by_briefing.setdefault(slug, []).append(article)
+        for tag_slug in dict.fromkeys(tag_of_name[name].slug for name in article.tags):
+            by_tag.setdefault(tag_slug, []).append(article)
+    return Site(config, tuple(articles), tuple(briefings), tags,
+                {k: tuple(v) for k, v in by_briefing.items()},
+                {k: tuple(v) for k, v in by_tag.items()}, tag_of_name,
+                {b.slug: b for b in briefings})
 
 
 def _check_collisions(articles: list[Article], briefings: list[Briefing]) -> None:

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import hashlib
 import traceback
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import jinja2
 
 from generator import dates
 from generator.errors import Problem, ThemeError, display_path
-from generator.model import Output, Page, SiteConfig
+from generator.model import Page, SiteConfig
 
 PACKAGED = Path(__file__).resolve().parent / "themes"
 # An editable install runs from the checkout, where the default theme sits at the root.
@@ -34,7 +36,7 @@ def locate(site_root: Path, name: str) -> Path | None:
     return None
 
 
-def load_theme(site_root: Path, config: SiteConfig) -> Theme:
+def load_theme(site_root: Path, config: SiteConfig, cache_dir: Path | None = None) -> Theme:
     """Set up Jinja2 over the theme; raise ThemeError when it cannot be found."""
     root = locate(site_root, config.theme)
     if root is None:
@@ -45,6 +47,8 @@ def load_theme(site_root: Path, config: SiteConfig) -> Theme:
         loader=jinja2.FileSystemLoader(root / "templates"),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
+        # Compiled templates keyed by their source's checksum: no compile on each build.
+        bytecode_cache=jinja2.FileSystemBytecodeCache(str(cache_dir)) if cache_dir else None,
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
@@ -71,29 +75,32 @@ def _template_line(exc: BaseException, root: Path) -> tuple[str, int | None]:
     return "templates", None
 
 
-def render_pages(theme: Theme, pages: list[Page], site_root: Path) -> list[Output]:
-    """Render every page; raise ThemeError listing each distinct template problem."""
-    outputs: list[Output] = []
-    problems: dict[str, Problem] = {}
-    for page in pages:
-        try:
-            html = theme.env.get_template(page.template).render(page.context)
-        except jinja2.TemplateSyntaxError as exc:
-            where = display_path(Path(exc.filename), site_root) if exc.filename else page.template
-            problem = Problem(where, exc.lineno, f"template syntax error: {exc.message}")
-        except jinja2.TemplateNotFound as exc:
-            problem = Problem(display_path(theme.root / "templates", site_root), None,
-                              f"template '{exc.name}' not found; add it to the theme")
-        except Exception as exc:  # any error raised while a template runs is the theme's
-            where, line = _template_line(exc, site_root)
-            problem = Problem(where, line, f"{exc} (rendering /{page.path}); fix the template")
-        else:
-            outputs.append(Output(page.path, html.encode("utf-8")))
-            continue
-        problems.setdefault(str(problem).split(" (rendering")[0], problem)
-    if problems:
-        raise ThemeError(list(problems.values()))
-    return outputs
+def render_page(theme: Theme, page: Page, site_root: Path,
+                extra: dict[str, Any] | None = None) -> str | Problem:
+    """Render one page; return its HTML, or the template problem that stopped it."""
+    try:
+        context = {**page.context, **extra} if extra else page.context
+        return theme.env.get_template(page.template).render(context)
+    except jinja2.TemplateSyntaxError as exc:
+        where = display_path(Path(exc.filename), site_root) if exc.filename else page.template
+        return Problem(where, exc.lineno, f"template syntax error: {exc.message}")
+    except jinja2.TemplateNotFound as exc:
+        return Problem(display_path(theme.root / "templates", site_root), None,
+                       f"template '{exc.name}' not found; add it to the theme")
+    except Exception as exc:  # any error raised while a template runs is the theme's
+        where, line = _template_line(exc, site_root)
+        return Problem(where, line, f"{exc} (rendering /{page.path}); fix the template")
+
+
+def templates_digest(theme: Theme) -> str:
+    """Digest every template of the theme: a change to any of them re-renders every page."""
+    h = hashlib.blake2b(digest_size=16)
+    folder = theme.root / "templates"
+    for path in sorted(folder.rglob("*")):
+        if path.is_file():
+            h.update(path.relative_to(folder).as_posix().encode() + b"\0")
+            h.update(path.read_bytes() + b"\0")
+    return h.hexdigest()
 
 
 def static_files(theme: Theme) -> Iterator[tuple[str, Path]]:
