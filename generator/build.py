@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from datetime import UTC, datetime
 from pathlib import Path
 
-from generator import feeds, pages, parallel, theme
+from generator import dates, feeds, pages, parallel, theme
 from generator.cache import CACHE_DIR, Store
 from generator.config import load_config
 from generator.content import body_html, read_content
-from generator.digests import Digester, of_bytes
-from generator.model import Article, BuildResult, Site
+from generator.digest_pages import plan_digests
+from generator.editions import Edition, Editions, cut_all, period_start
+from generator.errors import Problem, ThemeError
+from generator.fingerprint import Digester, of_bytes
+from generator.model import Article, Briefing, BuildResult, Page, Site, SiteConfig
 from generator.output import Publisher, check_output_dir, read_manifest, read_summary
 from generator.render import Job, render_changed
 from generator.site import assemble
@@ -31,6 +36,8 @@ class BuildOptions:
     base_url: str | None = None  # the preview server serves under its own address
     cache: bool = True
     jobs: int = 1
+    now: datetime | None = None  # the build's "now"; None: SOURCE_DATE_EPOCH, else the clock
+    include_current: bool = False  # publish the digest edition still in progress
     progress: Progress | None = None
 
 
@@ -61,6 +68,7 @@ def build(options: BuildOptions) -> BuildResult:
                    in theme.static_files(the_theme)]
         # Output is a function of these inputs alone: when none changed, nothing can have.
         inputs = digester.digest("inputs", config, options.drafts, content,
+                                 _edition_cut(config, options),
                                  [(path, of_bytes(data)) for path, _, data in statics])
         previous = read_summary(out) if options.cache else {}
         if previous.get("inputs") == inputs and set(read_manifest(out)) <= existing:
@@ -69,10 +77,11 @@ def build(options: BuildOptions) -> BuildResult:
                                int(str(previous.get("feeds", 0))), 0,
                                time.perf_counter() - started, str(out), tuple(timings))
         site = assemble(config, content, drafts=options.drafts)
-        planned = pages.plan(site)
+        editions = cut_all(site, options.now or build_now(), options.include_current)
+        planned = pages.plan(site, editions) + plan_digests(site, editions)
         lap("plan")
         digests = [digester.digest(p.path, p.template, p.context) for p in planned]
-        lap("digest")
+        lap("fingerprint")
         publisher = Publisher(out, existing, reuse=options.cache)
         todo = [i for i, (p, d) in enumerate(zip(planned, digests, strict=True))
                 if not publisher.unchanged(p.path, d)]
@@ -80,6 +89,7 @@ def build(options: BuildOptions) -> BuildResult:
         render_changed(job, todo, publisher, options.jobs, options.progress)
         lap("render")
         feed_count = _feeds(site, digester, publisher, store, root)
+        feed_count += _digest_feeds(site, editions, digester, publisher, the_theme, root)
         lap("feeds")
         for path, _, data in statics:
             digest = of_bytes(data)
@@ -96,6 +106,50 @@ def build(options: BuildOptions) -> BuildResult:
         store.close()
     return BuildResult(len(planned), feed_count, changed, time.perf_counter() - started,
                        str(out), tuple(timings))
+
+
+def build_now() -> datetime:
+    """Return the build's notion of now: SOURCE_DATE_EPOCH when set (reproducible builds)."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        return datetime.fromtimestamp(int(epoch), UTC)
+    return datetime.now(UTC)
+
+
+def _edition_cut(config: SiteConfig, options: BuildOptions) -> tuple[bool, str]:
+    # The clock changes the output only through which period is the current one (the
+    # editions before it are complete), so that is all the inputs digest needs of it.
+    now = options.now or build_now()
+    tz = dates.zone(config.digests.timezone or config.timezone)
+    return options.include_current, period_start(now.astimezone(tz).date(),
+                                                 config.digests).isoformat()
+
+
+def _digest_feeds(site: Site, editions: Editions, digester: Digester, publisher: Publisher,
+                  the_theme: theme.Theme, root: Path) -> int:
+    count = 0
+    scopes: list[tuple[Briefing | None, tuple[Edition, ...]]] = [(None, editions.site)]
+    scopes += [(b, editions.by_briefing[b.slug]) for b in site.briefings
+               if editions.by_briefing.get(b.slug)]
+    for scope, own in scopes:
+        if not own:
+            continue
+        count += 2
+        digest = digester.digest("digest-feed", scope, own, site.config)
+        folder = (scope.path if scope else "") + "digests/"
+        paths = (folder + "feed.xml", folder + "atom.xml")
+        if all(publisher.unchanged(path, digest) for path in paths):
+            continue
+        bodies = {}
+        for edition in own:
+            fragment = theme.render_page(the_theme, Page("", "digest_body.html", {
+                "site": site.config, "edition": edition, "scope": scope}), root)
+            if isinstance(fragment, Problem):
+                raise ThemeError([fragment])
+            bodies[edition.key] = fragment
+        for output in feeds.render_digest_feeds(site, scope, own, bodies):
+            publisher.write(output.path, output.data, digest)
+    return count
 
 
 def _cache_dir(root: Path) -> Path | None:

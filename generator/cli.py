@@ -5,6 +5,7 @@ from __future__ import annotations
 import signal
 import sys
 from dataclasses import replace
+from datetime import UTC, datetime
 from pathlib import Path
 from types import FrameType
 
@@ -29,6 +30,17 @@ def _fail(exc: BriefingsError) -> None:
     sys.exit(1)
 
 
+def _parse_now(value: str | None) -> datetime | None:
+    if value is None:
+        return None
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not an ISO 8601 date or date-time",
+                                 param_hint="--now") from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
 def _interrupt(signum: int, frame: FrameType | None) -> None:
     # SIGTERM ends a build the way Ctrl-C does, so the staging folder is cleaned up.
     raise KeyboardInterrupt
@@ -48,6 +60,11 @@ def main() -> None:
 @click.option("--drafts", is_flag=True, help="Include articles marked draft: true.")
 @click.option("--force", is_flag=True,
               help="Replace an output folder that holds files Briefings did not write.")
+@click.option("--now", "now", default=None, metavar="ISO-DATE",
+              help="The build's notion of now, for digest editions "
+                   "[default: SOURCE_DATE_EPOCH, else the clock].")
+@click.option("--include-current", is_flag=True,
+              help="Also publish the digest edition whose period is still running.")
 @click.option("--no-cache", is_flag=True,
               help="Ignore the build cache (.briefings-cache/) and render every page.")
 @click.option("--jobs", "-j", type=click.IntRange(1, 256), default=None,
@@ -55,13 +72,15 @@ def main() -> None:
 @click.option("--quiet", "-q", is_flag=True, help="Print errors only.")
 @click.option("--verbose", "-v", is_flag=True, help="Print each file written.")
 def build_command(site_root: Path, output_dir: Path | None, drafts: bool, force: bool,
-                  no_cache: bool, jobs: int | None, quiet: bool, verbose: bool) -> None:
+                  now: str | None, include_current: bool, no_cache: bool, jobs: int | None,
+                  quiet: bool, verbose: bool) -> None:
     """Build the site into its output folder."""
     if quiet and verbose:
         raise click.UsageError("--quiet and --verbose cannot be used together")
     signal.signal(signal.SIGTERM, _interrupt)
     options = BuildOptions(site_root, output_dir, drafts, force, cache=not no_cache,
-                           jobs=jobs or default_jobs())
+                           jobs=jobs or default_jobs(), now=_parse_now(now),
+                           include_current=include_current)
     try:
         with progress_display(enabled=not quiet) as progress:
             result = build(replace(options, progress=progress))

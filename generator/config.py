@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 
 from generator import dates
 from generator.errors import ConfigError, Problem
-from generator.model import FeedSettings, SiteConfig
+from generator.model import DigestSettings, FeedSettings, SiteConfig
 from generator.schema import Field, Invalid, flag, mapping, positive, text, validate
 from generator.yamlload import YamlProblem, load
 
@@ -63,8 +63,41 @@ SITE_FIELDS = {
     "output_dir": Field(_output_dir),
     "feeds": Field(mapping),
     "markdown": Field(mapping),
+    "digests": Field(mapping),
 }
 FEED_FIELDS = {"items": Field(positive), "full_content": Field(flag)}
+PERIODS = ("daily", "weekly", "monthly")
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+TITLE_FIELDS = ("key", "year", "week", "month", "date", "start", "end")
+
+
+def _period(value: Any) -> str:
+    period = text(value).lower()
+    if period not in PERIODS:
+        raise Invalid("expected one of " + ", ".join(PERIODS))
+    return period
+
+
+def _weekday(value: Any) -> int:
+    day = text(value).lower()
+    if day not in WEEKDAYS:
+        raise Invalid("expected a day name such as monday or sunday")
+    return WEEKDAYS.index(day)
+
+
+def _title_pattern(value: Any) -> str:
+    pattern = text(value)
+    try:
+        pattern.format(**{name: "" for name in TITLE_FIELDS})
+    except (KeyError, IndexError, ValueError) as exc:
+        raise Invalid(f"the title pattern has an unknown or broken placeholder ({exc}); use "
+                      + ", ".join("{" + n + "}" for n in TITLE_FIELDS)) from None
+    return pattern
+
+
+DIGEST_FIELDS = {"enabled": Field(flag), "period": Field(_period),
+                 "week_starts": Field(_weekday), "timezone": Field(_timezone),
+                 "title": Field(_title_pattern)}
 MARKDOWN_FIELDS = {"raw_html": Field(_raw_html)}
 
 
@@ -95,9 +128,13 @@ def load_config(site_root: Path) -> SiteConfig:
                                     prefix=("feeds",))
     markdown, md_problems = validate(values.get("markdown", {}), MARKDOWN_FIELDS, doc, CONFIG_FILE,
                                      prefix=("markdown",))
-    problems += feed_problems + md_problems
+    digests, digest_problems = validate(values.get("digests", {}), DIGEST_FIELDS, doc,
+                                        CONFIG_FILE, prefix=("digests",))
+    problems += feed_problems + md_problems + digest_problems
     if problems:
         raise ConfigError(problems)
     values.pop("feeds", None)
     values.pop("markdown", None)
-    return SiteConfig(feeds=FeedSettings(**feeds), **markdown, **values)
+    values.pop("digests", None)
+    return SiteConfig(feeds=FeedSettings(**feeds), digests=DigestSettings(**digests),
+                      **markdown, **values)

@@ -65,6 +65,11 @@ def month_label(moment: datetime, language: str, tz: tzinfo) -> str:
     return _month_label(local.year, local.month, language)
 
 
+def month_label_of(day: date, language: str) -> str:
+    """Name the month of a calendar day, e.g. "December 2025"."""
+    return _month_label(day.year, day.month, language)
+
+
 @lru_cache(maxsize=1024)
 def _month_label(year: int, month: int, language: str) -> str:
     return format_date(date(year, month, 1), "LLLL y", locale=_locale(language))

@@ -16,6 +16,17 @@ class FeedSettings:
 
 
 @dataclass(frozen=True)
+class DigestSettings:
+    """How digest editions are cut: one per calendar period that has articles."""
+
+    enabled: bool = True
+    period: str = "weekly"  # daily, weekly or monthly
+    week_starts: int = 0  # 0 = Monday … 6 = Sunday
+    timezone: str = ""  # empty: the site's
+    title: str = ""  # empty: a default per period
+
+
+@dataclass(frozen=True)
 class SiteConfig:
     """The validated contents of `site.yaml`."""
 
@@ -29,6 +40,7 @@ class SiteConfig:
     output_dir: str = "public"
     raw_html: str = "sanitize"
     feeds: FeedSettings = field(default_factory=FeedSettings)
+    digests: DigestSettings = field(default_factory=DigestSettings)
 
     @property
     def base_path(self) -> str:
@@ -137,6 +149,7 @@ class Page:
     template: str
     context: dict[str, Any] = field(compare=False, hash=False)
     body_key: str | None = None  # the article whose rendered Markdown the page shows
+    kind: str = "html"  # "html"; "email": CSS inlined into a self-contained page; "text"
 
 
 @dataclass(frozen=True)

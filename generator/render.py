@@ -9,6 +9,7 @@ from generator import parallel
 from generator.cache import Store
 from generator.content import body_html
 from generator.errors import Problem, ThemeError
+from generator.mail import inline_css
 from generator.model import Page, SiteConfig
 from generator.output import Publisher
 from generator.theme import Theme, render_page
@@ -44,6 +45,8 @@ def _render(index: int) -> tuple[int, bool, Problem | None]:
     result = render_page(job.theme, page, job.site_root, extra)
     if isinstance(result, Problem):
         return index, False, result
+    if page.kind == "email":
+        result = inline_css(result)
     data = result.encode("utf-8")
     try:
         if (job.out / page.path).read_bytes() == data:

@@ -45,7 +45,9 @@ def load_theme(site_root: Path, config: SiteConfig, cache_dir: Path | None = Non
             "fix 'theme' or create themes/" + config.theme + "/templates/"))])
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(root / "templates"),
-        autoescape=True,
+        # Plain-text templates (the email's text part) are not HTML: no escaping there.
+        autoescape=jinja2.select_autoescape(disabled_extensions=("txt",), default=True,
+                                            default_for_string=True),
         undefined=jinja2.StrictUndefined,
         # Compiled templates keyed by their source's checksum: no compile on each build.
         bytecode_cache=jinja2.FileSystemBytecodeCache(str(cache_dir)) if cache_dir else None,
