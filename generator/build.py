@@ -9,7 +9,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
-from generator import dates, feeds, pages, parallel, theme
+from generator import dates, feeds, pages, parallel, search, theme
 from generator.cache import CACHE_DIR, Store
 from generator.config import load_config
 from generator.content import body_html, read_content
@@ -20,7 +20,8 @@ from generator.fingerprint import Digester, of_bytes
 from generator.model import Article, Briefing, BuildResult, Page, Site, SiteConfig
 from generator.output import Publisher, check_output_dir, read_manifest, read_summary
 from generator.render import Job, render_changed
-from generator.site import assemble
+from generator.site import assemble, status
+from generator.sitemap import robots, sitemap
 
 Progress = Callable[[str, int, int], None]
 
@@ -38,6 +39,7 @@ class BuildOptions:
     jobs: int = 1
     now: datetime | None = None  # the build's "now"; None: SOURCE_DATE_EPOCH, else the clock
     include_current: bool = False  # publish the digest edition still in progress
+    future: bool = False  # also publish articles whose publish_date is still to come
     progress: Progress | None = None
 
 
@@ -63,11 +65,13 @@ def build(options: BuildOptions) -> BuildResult:
         lap("setup")
         content = read_content(root, config, store, options.jobs, options.progress)
         lap("content")
-        digester = Digester(theme.templates_digest(the_theme))
+        digester = Digester(theme.templates_digest(the_theme, root))
         statics = [(path, source, source.read_bytes()) for path, source
                    in theme.static_files(the_theme)]
         # Output is a function of these inputs alone: when none changed, nothing can have.
-        inputs = digester.digest("inputs", config, options.drafts, content,
+        now = options.now or build_now()
+        states = [status(a, now, options.drafts, options.future) for a in content.articles]
+        inputs = digester.digest("inputs", config, options.drafts, content, states,
                                  _edition_cut(config, options),
                                  [(path, of_bytes(data)) for path, _, data in statics])
         previous = read_summary(out) if options.cache else {}
@@ -75,9 +79,10 @@ def build(options: BuildOptions) -> BuildResult:
             lap("unchanged")
             return BuildResult(int(str(previous.get("pages", 0))),
                                int(str(previous.get("feeds", 0))), 0,
-                               time.perf_counter() - started, str(out), tuple(timings))
-        site = assemble(config, content, drafts=options.drafts)
-        editions = cut_all(site, options.now or build_now(), options.include_current)
+                               time.perf_counter() - started, str(out), tuple(timings),
+                               _held(states))
+        site = assemble(config, content, options.drafts, now, options.future)
+        editions = cut_all(site, now, options.include_current)
         planned = pages.plan(site, editions) + plan_digests(site, editions)
         lap("plan")
         digests = [digester.digest(p.path, p.template, p.context) for p in planned]
@@ -91,6 +96,12 @@ def build(options: BuildOptions) -> BuildResult:
         feed_count = _feeds(site, digester, publisher, store, root)
         feed_count += _digest_feeds(site, editions, digester, publisher, the_theme, root)
         lap("feeds")
+        if config.search:
+            _search(planned, digests, digester, publisher)
+        for extra in (sitemap(config, planned), robots(config)):
+            digest = of_bytes(extra.data)
+            if not publisher.unchanged(extra.path, digest):
+                publisher.write(extra.path, extra.data, digest)
         for path, _, data in statics:
             digest = of_bytes(data)
             if not publisher.unchanged(path, digest):
@@ -105,7 +116,34 @@ def build(options: BuildOptions) -> BuildResult:
     finally:
         store.close()
     return BuildResult(len(planned), feed_count, changed, time.perf_counter() - started,
-                       str(out), tuple(timings))
+                       str(out), tuple(timings), site.held_back)
+
+
+def _search(planned: list[Page], digests: list[str], digester: Digester,
+            publisher: Publisher) -> None:
+    """Index the article pages for search, unless none of them changed."""
+    chosen = [(p, d) for p, d in zip(planned, digests, strict=True) if p.body_key]
+    digest = digester.digest("search", [d for _, d in chosen])
+    previous = [path for path, d in publisher.previous.items()
+                if path.startswith(search.FOLDER)]
+    if previous and all(publisher.unchanged(path, digest) for path in previous):
+        return
+    pages = []
+    for page, _ in chosen:
+        staged = publisher.staging / page.path
+        source = staged if staged.is_file() else publisher.out / page.path
+        url = "/" + page.path.removesuffix("index.html")
+        pages.append((url, source.read_text(encoding="utf-8")))
+    for output in search.build_index(pages):
+        publisher.write(output.path, output.data, digest)
+
+
+def _held(states: list[str]) -> tuple[tuple[str, int], ...]:
+    counts: dict[str, int] = {}
+    for state in states:
+        if state in ("draft", "scheduled"):
+            counts[state] = counts.get(state, 0) + 1
+    return tuple(sorted(counts.items()))
 
 
 def build_now() -> datetime:

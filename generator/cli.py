@@ -63,6 +63,8 @@ def main() -> None:
 @click.option("--now", "now", default=None, metavar="ISO-DATE",
               help="The build's notion of now, for digest editions "
                    "[default: SOURCE_DATE_EPOCH, else the clock].")
+@click.option("--future", is_flag=True,
+              help="Also publish articles whose publish_date is still to come.")
 @click.option("--include-current", is_flag=True,
               help="Also publish the digest edition whose period is still running.")
 @click.option("--no-cache", is_flag=True,
@@ -72,7 +74,8 @@ def main() -> None:
 @click.option("--quiet", "-q", is_flag=True, help="Print errors only.")
 @click.option("--verbose", "-v", is_flag=True, help="Print each file written.")
 def build_command(site_root: Path, output_dir: Path | None, drafts: bool, force: bool,
-                  now: str | None, include_current: bool, no_cache: bool, jobs: int | None,
+                  now: str | None, future: bool, include_current: bool, no_cache: bool,
+                  jobs: int | None,
                   quiet: bool, verbose: bool) -> None:
     """Build the site into its output folder."""
     if quiet and verbose:
@@ -80,7 +83,7 @@ def build_command(site_root: Path, output_dir: Path | None, drafts: bool, force:
     signal.signal(signal.SIGTERM, _interrupt)
     options = BuildOptions(site_root, output_dir, drafts, force, cache=not no_cache,
                            jobs=jobs or default_jobs(), now=_parse_now(now),
-                           include_current=include_current)
+                           include_current=include_current, future=future)
     try:
         with progress_display(enabled=not quiet) as progress:
             result = build(replace(options, progress=progress))
@@ -98,6 +101,9 @@ def build_command(site_root: Path, output_dir: Path | None, drafts: bool, force:
                    f"({result.files} file{'' if result.files == 1 else 's'} changed) into "
                    f"{result.output_dir} "
                    f"in {result.seconds:.2f} s")
+        if result.held_back:
+            held = ", ".join(f"{n} {reason}" for reason, n in result.held_back)
+            click.echo(f"Held back: {held} (--drafts and --future include them)")
 
 
 @main.command("serve")

@@ -45,6 +45,13 @@ def _output_dir(value: Any) -> str:
     return name
 
 
+def _slugify(value: Any) -> str:
+    mode = text(value)
+    if mode not in ("unicode", "ascii"):
+        raise Invalid("expected unicode (readable non-Latin slugs) or ascii (transliterated)")
+    return mode
+
+
 def _raw_html(value: Any) -> str:
     mode = text(value)
     if mode not in RAW_HTML_MODES:
@@ -61,6 +68,10 @@ SITE_FIELDS = {
     "author": Field(text),
     "theme": Field(text),
     "output_dir": Field(_output_dir),
+    "paginate": Field(positive),
+    "slugify": Field(_slugify),
+    "image": Field(text),
+    "search": Field(flag),
     "feeds": Field(mapping),
     "markdown": Field(mapping),
     "digests": Field(mapping),

@@ -104,7 +104,7 @@ def read_content(root: Path, config: SiteConfig, store: Store, jobs: int = 1,
         problems.extend(record.problems)
     briefings = [b for key, r in records if r.kind == "briefing" and r.usable
                  for b in [_briefing(r, body_html(root, config, r.kind, r.path, key, store),
-                                     problems)] if b]
+                                     config.slugify, problems)] if b]
     known = {b.slug for b in briefings}
     articles = [a for key, r in records if r.kind == "article" and r.usable
                 for a in [_article(r, key, config, known, problems)] if a]
@@ -123,8 +123,10 @@ def body_html(root: Path, config: SiteConfig, kind: str, path: str, key: str,
     return html
 
 
-def _slug(record: ParsedFile, problems: list[Problem]) -> str | None:
+def _slug(record: ParsedFile, mode: str, problems: list[Problem]) -> str | None:
     stem = record.path.rsplit("/", 1)[-1].removesuffix(".md")
+    if mode == "ascii" and "slug" not in record.values:
+        stem = slugs.slugify(stem, "ascii")
     slug = unicodedata.normalize("NFC", record.values.get("slug", stem))
     why = slugs.check(slug)
     if why is None:
@@ -134,8 +136,9 @@ def _slug(record: ParsedFile, problems: list[Problem]) -> str | None:
     return None
 
 
-def _briefing(record: ParsedFile, html: str, problems: list[Problem]) -> Briefing | None:
-    slug = _slug(record, problems)
+def _briefing(record: ParsedFile, html: str, mode: str,
+              problems: list[Problem]) -> Briefing | None:
+    slug = _slug(record, mode, problems)
     v = record.values
     if slug is None:
         return None
@@ -148,7 +151,7 @@ def _briefing(record: ParsedFile, html: str, problems: list[Problem]) -> Briefin
 def _article(record: ParsedFile, key: str, config: SiteConfig, known: set[str],
              problems: list[Problem]) -> Article | None:
     v = record.values
-    slug = _slug(record, problems)
+    slug = _slug(record, config.slugify, problems)
     for ref in v.get("briefings", ()):
         if ref not in known:
             hint = (suggest(ref, sorted(known)).replace("allowed keys", "known briefings")
@@ -158,7 +161,7 @@ def _article(record: ParsedFile, key: str, config: SiteConfig, known: set[str],
                                     f"content/briefings/{ref}.md)"))
     if slug is None or "date" not in v or "title" not in v:
         return None
-    permalink = config.base_url + f"articles/{slug}/"
+    permalink = config.permalink(f"articles/{slug}/")
     return Article(
         source_path=record.path, slug=slug, title=v["title"], date=v["date"],
         updated=v.get("updated"), author=v.get("author", ""), source=v.get("source", ""),
@@ -167,4 +170,5 @@ def _article(record: ParsedFile, key: str, config: SiteConfig, known: set[str],
         tags=tuple(dict.fromkeys(v.get("tags", ()))),
         summary=v.get("summary") or record.first_paragraph, draft=v.get("draft", False),
         guid=v.get("id", permalink), key=key, extra=v.get("extra", {}),
+        publish_date=v.get("publish_date"), expires=v.get("expires"), image=v.get("image", ""),
     )

@@ -55,7 +55,7 @@ def render_feeds(site: Site, spec: FeedSpec, bodies: Bodies) -> list[Output]:
 def write_both(site: Site, generator: FeedGenerator, folder: str) -> list[Output]:
     """Write one channel as RSS 2.0 (feed.xml) and Atom (atom.xml) in a folder."""
     outputs = []
-    page = site.config.base_url + folder
+    page = site.config.permalink(folder)
     for name, kind, write in (("feed.xml", "rss", generator.rss_str),
                               ("atom.xml", "atom", generator.atom_str)):
         # Each format's self link names its own file; feedgen gives RSS's <link>
@@ -73,7 +73,7 @@ def channel(site: Site, folder: str, title: str, description: str,
     cfg = site.config
     fg = FeedGenerator()
     fg.load_extension("dc")
-    fg.id(cfg.base_url + folder)
+    fg.id(cfg.permalink(folder))
     fg.title(clean(title))
     fg.description(clean(description))
     fg.subtitle(clean(description))
@@ -88,7 +88,7 @@ def channel(site: Site, folder: str, title: str, description: str,
 
 def _entry(fg: FeedGenerator, site: Site, article: Article, bodies: Bodies) -> None:
     cfg = site.config
-    url = cfg.base_url + article.path
+    url = cfg.permalink(article.path)
     entry = fg.add_entry(order="append")
     entry.id(article.guid)
     entry.guid(article.guid, permalink=article.guid == url)
@@ -118,7 +118,7 @@ def render_digest_feeds(site: Site, scope: Briefing | None, editions: tuple[Edit
     generator = channel(site, folder, f"{name} · digest",
                         f"Digest editions of {name}", items[0].end if items else None)
     for edition in items:
-        url = cfg.base_url + edition.folder
+        url = cfg.permalink(edition.folder)
         entry = generator.add_entry(order="append")
         # The edition's permalink never changes once published: its key names its period.
         entry.id(url)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 from datetime import date, datetime
+from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 from generator import __version__
@@ -73,6 +75,15 @@ def _material(obj: Any, out: list[str], memo: dict[int, tuple[Any, str]]) -> Non
             out.append(cached)
 
 
+@lru_cache(maxsize=1)
+def code_digest() -> str:
+    """Digest the generator's own source, so that a changed generator never reuses output."""
+    h = hashlib.blake2b(__version__.encode(), digest_size=16)
+    for path in sorted(Path(__file__).resolve().parent.glob("*.py")):
+        h.update(path.name.encode() + b"\0" + path.read_bytes())
+    return h.hexdigest()
+
+
 class Digester:
     """Digest page contexts against one template set.
 
@@ -81,7 +92,7 @@ class Digester:
     """
 
     def __init__(self, templates_digest: str) -> None:
-        self._salt = f"{__version__}\0{templates_digest}\0".encode()
+        self._salt = f"{code_digest()}\0{templates_digest}\0".encode()
         self._memo: dict[int, tuple[Any, str]] = {}
 
     def digest(self, *parts: Any) -> str:

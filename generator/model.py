@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
+from urllib.parse import quote
 
 
 @dataclass(frozen=True)
@@ -39,8 +40,16 @@ class SiteConfig:
     theme: str = "default"
     output_dir: str = "public"
     raw_html: str = "sanitize"
+    paginate: int = 20
+    slugify: str = "unicode"  # or "ascii": transliterated file-name slugs
+    image: str = ""  # the default social-card image (URL, or path under the site)
+    search: bool = True  # build a Pagefind full-text index and a search page
     feeds: FeedSettings = field(default_factory=FeedSettings)
     digests: DigestSettings = field(default_factory=DigestSettings)
+
+    def permalink(self, path: str) -> str:
+        """Return the absolute URL of a site path, percent-encoded (as feeds and sitemaps need)."""
+        return self.base_url + quote(path, safe="/")
 
     @property
     def base_path(self) -> str:
@@ -69,6 +78,9 @@ class Article:
     guid: str
     key: str  # the parse cache key: a digest of everything the article was made from
     extra: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+    publish_date: datetime | None = None  # held back before this (default: date)
+    expires: datetime | None = None  # left out of lists and feeds from this moment
+    image: str = ""
 
     @property
     def path(self) -> str:
@@ -120,6 +132,17 @@ class Site:
     by_tag: dict[str, tuple[Article, ...]] = field(compare=False, hash=False)
     tag_of_name: dict[str, Tag] = field(compare=False, hash=False)
     briefing_of_slug: dict[str, Briefing] = field(compare=False, hash=False)
+    expired: tuple[Article, ...] = ()  # pages still built, but listed nowhere
+    held_back: tuple[tuple[str, int], ...] = ()  # (reason, count): drafts, scheduled
+
+    @property
+    def articles_and_expired(self) -> tuple[Article, ...]:
+        """Return every article that gets a page."""
+        return self.articles + self.expired
+
+    def is_expired(self, article: Article) -> bool:
+        """Tell whether an article's page is kept only as expired."""
+        return article in self.expired
 
     def articles_in(self, briefing_slug: str) -> tuple[Article, ...]:
         """Return the articles of one briefing, newest first."""
@@ -131,9 +154,10 @@ class Site:
 
     def tags_of(self, article: Article) -> tuple[Tag, ...]:
         """Return the Tag objects of an article, in the article's order."""
+        known = self.tag_of_name  # an expired article's tag may be listed nowhere else
         if len(article.tags) < 2:
-            return tuple(self.tag_of_name[name] for name in article.tags)
-        return tuple(dict.fromkeys(self.tag_of_name[name] for name in article.tags))
+            return tuple(known[name] for name in article.tags if name in known)
+        return tuple(dict.fromkeys(known[name] for name in article.tags if name in known))
 
     def briefings_of(self, article: Article) -> tuple[Briefing, ...]:
         """Return the briefings an article belongs to, in the article's order."""
@@ -150,6 +174,7 @@ class Page:
     context: dict[str, Any] = field(compare=False, hash=False)
     body_key: str | None = None  # the article whose rendered Markdown the page shows
     kind: str = "html"  # "html"; "email": CSS inlined into a self-contained page; "text"
+    lastmod: datetime | None = None  # for the sitemap
 
 
 @dataclass(frozen=True)
@@ -170,3 +195,4 @@ class BuildResult:
     seconds: float
     output_dir: str
     timings: tuple[tuple[str, float], ...] = ()  # seconds per build phase
+    held_back: tuple[tuple[str, int], ...] = ()  # (reason, count) of articles left out

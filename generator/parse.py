@@ -12,7 +12,7 @@ from generator.frontmatter import FrontMatterProblem, decode, split
 from generator.schema import Field, flag, mapping, text, text_list, validate, whole
 from generator.yamlload import YamlProblem, load
 
-PARSER_VERSION = "1"  # bump when parsing changes what it produces
+PARSER_VERSION = "3"  # bump when parsing changes what it produces
 
 
 def _raw(value: Any) -> Any:
@@ -32,6 +32,9 @@ ARTICLE_FIELDS = {
     "draft": Field(flag),
     "slug": Field(text),
     "id": Field(text),
+    "publish_date": Field(_raw),
+    "expires": Field(_raw),
+    "image": Field(text),
     "extra": Field(mapping),
 }
 BRIEFING_FIELDS = {
@@ -41,7 +44,7 @@ BRIEFING_FIELDS = {
     "updated": Field(_raw),
 }
 FIELDS = {"article": ARTICLE_FIELDS, "briefing": BRIEFING_FIELDS}
-DATE_KEYS = ("date", "updated")
+DATE_KEYS = ("date", "updated", "publish_date", "expires")
 
 
 @dataclass(frozen=True)
