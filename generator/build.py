@@ -15,7 +15,7 @@ from generator.config import load_config
 from generator.content import body_html, read_content
 from generator.digest_pages import plan_digests
 from generator.editions import Edition, Editions, cut_all, period_start
-from generator.errors import Problem, ThemeError
+from generator.errors import Interrupted, Problem, ThemeError
 from generator.fingerprint import Digester, of_bytes
 from generator.model import Article, Briefing, BuildResult, Page, Site, SiteConfig
 from generator.output import Publisher, check_output_dir, read_manifest, read_summary
@@ -109,6 +109,12 @@ def build(options: BuildOptions) -> BuildResult:
         publisher.summary = {"inputs": inputs, "pages": len(planned), "feeds": feed_count}
         changed = publisher.commit()
         lap("publish")
+    except KeyboardInterrupt:
+        if publisher is not None and publisher.committed:
+            raise Interrupted(published=True) from None
+        if publisher is not None:
+            publisher.abort()
+        raise Interrupted(published=False) from None
     except BaseException:
         if publisher is not None:
             publisher.abort()

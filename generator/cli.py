@@ -13,7 +13,7 @@ import click
 
 from generator import __version__
 from generator.build import BuildOptions, build, default_jobs
-from generator.errors import BriefingsError, SiteError
+from generator.errors import BriefingsError, Interrupted, SiteError
 from generator.progress import progress_display
 
 
@@ -90,8 +90,11 @@ def build_command(site_root: Path, output_dir: Path | None, drafts: bool, force:
     except BriefingsError as exc:
         _fail(exc)
         return
-    except KeyboardInterrupt:
-        click.echo("Interrupted; the previous output is unchanged.", err=True)
+    except (KeyboardInterrupt, Interrupted) as exc:
+        if isinstance(exc, Interrupted) and exc.published:
+            click.echo("Interrupted after publishing; the new output is complete.", err=True)
+        else:
+            click.echo("Interrupted; the previous output is unchanged.", err=True)
         sys.exit(130)
     if verbose:
         click.echo("Phases: " + ", ".join(f"{name} {seconds:.3f} s"

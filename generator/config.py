@@ -79,7 +79,6 @@ SITE_FIELDS = {
 FEED_FIELDS = {"items": Field(positive), "full_content": Field(flag)}
 PERIODS = ("daily", "weekly", "monthly")
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-TITLE_FIELDS = ("key", "year", "week", "month", "date", "start", "end")
 
 
 def _period(value: Any) -> str:
@@ -96,13 +95,19 @@ def _weekday(value: Any) -> int:
     return WEEKDAYS.index(day)
 
 
+# Sample values of each placeholder's type, to try a title pattern before any edition.
+TITLE_SAMPLE = {"key": "2025-W52", "year": 2025, "week": 52, "month": "December 2025",
+                "date": "22 December 2025", "start": "22 December 2025",
+                "end": "28 December 2025"}
+
+
 def _title_pattern(value: Any) -> str:
     pattern = text(value)
     try:
-        pattern.format(**{name: "" for name in TITLE_FIELDS})
-    except (KeyError, IndexError, ValueError) as exc:
+        pattern.format(**TITLE_SAMPLE)
+    except Exception as exc:  # any broken placeholder ({x.y}, {x[0]}, {week:q}) is the user's
         raise Invalid(f"the title pattern has an unknown or broken placeholder ({exc}); use "
-                      + ", ".join("{" + n + "}" for n in TITLE_FIELDS)) from None
+                      + ", ".join("{" + n + "}" for n in TITLE_SAMPLE)) from None
     return pattern
 
 

@@ -42,22 +42,30 @@ def _scan(root: Path, folder: str, kind: str, problems: list[Problem]) -> list[S
     real_root = root.resolve()
     top = root / folder
     pending = [(folder + "/", str(top))] if top.is_dir() else []
+    seen: set[str] = set()
     while pending:
         prefix, current = pending.pop()
-        with os.scandir(current) as entries:
-            for entry in entries:
-                rel = prefix + entry.name
-                if entry.is_symlink():
-                    target = Path(entry.path).resolve()
-                    if not target.is_relative_to(real_root):
-                        problems.append(Problem(rel, None, (
-                            f"is a symbolic link to {target}, outside the site; copy the "
-                            "file into the site instead")))
-                        continue
-                if entry.is_dir():
-                    pending.append((rel + "/", entry.path))
-                elif entry.name.endswith(".md") and entry.is_file():
-                    found.append(Source(kind, rel, entry.path))
+        real = os.path.realpath(current)
+        if real in seen:  # a symlinked folder that leads back into the tree
+            continue
+        seen.add(real)
+        with os.scandir(current) as listing:
+            entries = sorted(listing, key=lambda e: e.name)
+        # Folders are walked in a fixed order, so a folder reached twice always counts once
+        # under the same path.
+        for entry in reversed(entries):
+            rel = prefix + entry.name
+            if entry.is_symlink():
+                target = Path(entry.path).resolve()
+                if not target.is_relative_to(real_root):
+                    problems.append(Problem(rel, None, (
+                        f"is a symbolic link to {target}, outside the site; copy the "
+                        "file into the site instead")))
+                    continue
+            if entry.is_dir():
+                pending.append((rel + "/", entry.path))
+            elif entry.name.endswith(".md") and entry.is_file():
+                found.append(Source(kind, rel, entry.path))
     return sorted(found, key=lambda s: s.path)
 
 

@@ -33,11 +33,20 @@ class Edition:
     key: str
     title: str
     start: datetime  # first instant of the period, in the digest timezone
-    end: datetime  # last second of the period: the date the edition is published under
+    until: datetime  # first instant of the next period: the period is [start, until)
     groups: tuple[Group, ...]  # most active briefing first
     overviews_updated: tuple[Briefing, ...]
     scope: str  # "" for site-wide editions, else the briefing slug
     complete: bool
+
+    @property
+    def end(self) -> datetime:
+        """Return the period's last second: the date the edition is published under."""
+        return self.until - timedelta(seconds=1)
+
+    def covers(self, moment: datetime) -> bool:
+        """Tell whether a moment falls within the period."""
+        return self.start <= moment < self.until
 
     @property
     def folder(self) -> str:
@@ -110,8 +119,8 @@ def cut(site: Site, now: datetime, include_current: bool, scope: Briefing | None
     for start in sorted(periods):
         following = next_start(start, settings)
         begins = datetime.combine(start, time(), tz)
-        ends = datetime.combine(following, time(), tz) - timedelta(seconds=1)
-        complete = ends < now
+        until = datetime.combine(following, time(), tz)
+        complete = until <= now
         if not complete and not include_current:
             continue
         key = key_of(start, settings)
@@ -119,9 +128,9 @@ def cut(site: Site, now: datetime, include_current: bool, scope: Briefing | None
         editions.append(Edition(
             key, _title(settings, key, start, following - timedelta(days=1),
                         site.config.language),
-            begins, ends, _groups(site, items, order, scope),
+            begins, until, _groups(site, items, order, scope),
             tuple(b for b in ([scope] if scope else site.briefings)
-                  if b.updated is not None and begins <= b.updated <= ends),
+                  if b.updated is not None and begins <= b.updated < until),
             scope.slug if scope else "", complete))
     return editions
 
@@ -144,7 +153,7 @@ def _groups(site: Site, items: list[Article], order: dict[str, int],
 def edition_of(editions: list[Edition], article: Article) -> Edition | None:
     """Find the edition listing an article."""
     for edition in editions:
-        if edition.start <= article.date <= edition.end:
+        if edition.covers(article.date):
             return edition
     return None
 

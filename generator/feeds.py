@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -99,7 +100,8 @@ def _entry(fg: FeedGenerator, site: Site, article: Article, bodies: Bodies) -> N
     summary = clean(article.summary or article.title)
     if cfg.feeds.full_content:
         entry.content(clean(markdown.absolutize(bodies(article), url)), type="html")
-    entry.summary(summary)  # also RSS <description>
+    # RSS readers read <description> as HTML: the plain-text summary is escaped for it.
+    entry.summary(html.escape(summary, quote=False), type="html")
     author = article.author or cfg.author
     if author:
         entry.author({"name": clean(author)})

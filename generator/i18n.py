@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from babel import Locale
+from markupsafe import Markup
 
 from generator.errors import Problem, ThemeError
 from generator.yamlload import YamlProblem, load
@@ -50,7 +51,9 @@ def translator(layers: tuple[Path, ...], language: str) -> Callable[..., str]:
         text = table.get(key)
         if text is None:
             raise KeyError(f"no UI string '{key}' in the theme's i18n/{FALLBACK}.yaml")
-        return text.format(**values) if values else text
+        # The theme's strings are trusted markup; the values put into them are escaped
+        # unless they are markup already (a link built in the template).
+        return Markup(text).format(**values) if values else Markup(text)
 
     return t
 

@@ -46,7 +46,10 @@ _FORMATTER = HtmlFormatter(nowrap=True)
 @lru_cache(maxsize=4)
 def parser(raw_html: str) -> MarkdownIt:
     """Return the Markdown parser for a raw-HTML mode (sanitize, allow or escape)."""
-    md = MarkdownIt("commonmark", {"html": raw_html != "escape", "highlight": highlight})
+    # commonmark's nesting limit of 20 drops deeper text; 100 keeps any real document
+    # whole while still bounding the parser's recursion on pathological input.
+    md = MarkdownIt("commonmark", {"html": raw_html != "escape", "highlight": highlight,
+                                   "maxNesting": 100})
     md.enable(["table", "strikethrough"])
     md.use(footnote_plugin)
     return md

@@ -165,9 +165,13 @@ def _write_manifest(folder: Path, manifest: dict[str, str],
                     summary: dict[str, object] | None = None) -> None:
     data = json.dumps({"format": FORMAT, "summary": summary or {},
                        "files": dict(sorted(manifest.items()))}, ensure_ascii=False, indent=0)
+    target = folder / MANIFEST
+    with contextlib.suppress(OSError):
+        if target.read_text(encoding="utf-8") == data + "\n":
+            return  # unchanged: keep its mtime, like every other unchanged file
     temp = folder / (MANIFEST + ".tmp")
     temp.write_text(data + "\n", encoding="utf-8")
-    os.replace(temp, folder / MANIFEST)
+    os.replace(temp, target)
 
 
 class Publisher:
@@ -182,9 +186,15 @@ class Publisher:
         self.manifest: dict[str, str] = {}
         self.changed: list[str] = []
         self.summary: dict[str, object] = {}
-        if self.staging.exists():
-            shutil.rmtree(self.staging)
-        self.staging.mkdir(parents=True)
+        self.committed = False
+        try:
+            if self.staging.exists():
+                shutil.rmtree(self.staging)
+            self.staging.mkdir(parents=True)
+        except OSError as exc:
+            raise OutputError(f"cannot write beside {self.out} ({exc.strerror}); check that "
+                              "its folder exists and is writable, or pass another --output"
+                              ) from None
 
     def unchanged(self, path: str, digest: str) -> bool:
         """Tell whether the previous output already holds this file for this digest."""
@@ -224,11 +234,13 @@ class Publisher:
             _write_manifest(self.staging, self.manifest, self.summary)
             self.out.parent.mkdir(parents=True, exist_ok=True)
             os.replace(self.staging, self.out)
+            self.committed = True
             return len(self.changed)
         deletes = sorted(set(self.previous) - set(self.manifest))
         if (not self.changed and not deletes and self.previous == self.manifest
                 and read_summary(self.out) == self.summary):
             shutil.rmtree(self.staging, ignore_errors=True)
+            self.committed = True
             return 0
         journal = _journal(self.out)
         held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
@@ -241,6 +253,7 @@ class Publisher:
                 os.fsync(handle.fileno())
             _apply(self.out, self.staging, sorted(self.changed), deletes, self.manifest,
                    self.summary)
+            self.committed = True
         finally:
             signal.pthread_sigmask(signal.SIG_SETMASK, held)
         return len(self.changed) + len(deletes)

@@ -152,10 +152,10 @@ def briefing_digests(site: Site, briefing: Briefing, editions: Editions) -> dict
     """Return what a briefing page shows of the digests: news since its last edition."""
     own = editions.by_briefing.get(briefing.slug, ())
     done = [e for e in own if e.complete]
-    since = done[-1].end if done else None
+    since = done[-1].until if done else None
     items = site.articles_in(briefing.slug)
     return {
-        "new_since": tuple(a for a in items if since is None or a.date > since) if own else (),
+        "new_since": tuple(a for a in items if since is None or a.date >= since) if own else (),
         "last_edition": done[-1] if done else None,
         "editions": tuple(reversed(own)),
         "digest_feeds": digest_feeds(site, briefing) if own else [],
@@ -208,7 +208,9 @@ def plan(site: Site, editions: Editions | None = None) -> list[Page]:
                 site, common, pager.path_of(pager.number), "briefing.html", briefing.title,
                 briefing=briefing, latest=items[:LATEST], timeline=timeline(site, chunk),
                 sources=sources(items), tags=tag_counts(site, items), count=len(items),
-                extra_feeds=briefing_feeds(site, briefing),
+                extra_feeds=briefing_feeds(site, briefing) + (
+                    digest_feeds(site, briefing) if editions.by_briefing.get(briefing.slug)
+                    else []),
                 own_feeds=briefing_feeds(site, briefing), pager=pager,
                 crumbs=(home, Crumb("briefings", "briefings/", key=True)),
                 lastmod=max(filter(None, [newest(items), briefing.updated]), default=None),

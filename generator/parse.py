@@ -9,10 +9,20 @@ from typing import Any
 from generator import __version__, dates, markdown
 from generator.errors import Problem
 from generator.frontmatter import FrontMatterProblem, decode, split
-from generator.schema import Field, flag, mapping, text, text_list, validate, whole
+from generator.schema import (
+    Field,
+    flag,
+    mapping,
+    nonempty,
+    text,
+    text_list,
+    validate,
+    web_url,
+    whole,
+)
 from generator.yamlload import YamlProblem, load
 
-PARSER_VERSION = "3"  # bump when parsing changes what it produces
+PARSER_VERSION = "4"  # bump when parsing changes what it produces
 
 
 def _raw(value: Any) -> Any:
@@ -20,25 +30,25 @@ def _raw(value: Any) -> Any:
 
 
 ARTICLE_FIELDS = {
-    "title": Field(text, required=True),
+    "title": Field(nonempty, required=True),
     "date": Field(_raw, required=True),
     "updated": Field(_raw),
     "author": Field(text),
     "source": Field(text),
-    "source_url": Field(text),
+    "source_url": Field(web_url),
     "briefings": Field(text_list),
     "tags": Field(text_list),
     "summary": Field(text),
     "draft": Field(flag),
     "slug": Field(text),
-    "id": Field(text),
+    "id": Field(nonempty),
     "publish_date": Field(_raw),
     "expires": Field(_raw),
     "image": Field(text),
     "extra": Field(mapping),
 }
 BRIEFING_FIELDS = {
-    "title": Field(text, required=True),
+    "title": Field(nonempty, required=True),
     "summary": Field(text),
     "weight": Field(whole),
     "updated": Field(_raw),

@@ -125,6 +125,8 @@ def load_theme(site_root: Path, config: SiteConfig, cache_dir: Path | None = Non
     env.filters.update(
         absolute=lambda path: config.base_url + path,
         long_date=lambda moment: dates.long_date(moment, config.language, tz),
+        # A date in its own timezone (a digest period follows the digest calendar).
+        own_date=lambda moment: dates.long_date(moment, config.language),
         iso=lambda moment: dates.iso(moment.astimezone(tz)),
         year=lambda moment: moment.astimezone(tz).year,
     )

@@ -18,7 +18,8 @@ def big_site(root: Path, articles: int = 160) -> Path:
         "site.yaml": "title: Big\nbase_url: https://big.example/\ntimezone: Asia/Seoul\n",
     }
     for b in range(4):
-        files[f"content/briefings/b{b}.md"] = f"---\ntitle: Topic {b}\nweight: {b}\n---\nAbout {b}.\n"
+        files[f"content/briefings/b{b}.md"] = (
+            f"---\ntitle: Topic {b}\nweight: {b}\n---\nAbout {b}.\n")
     for i in range(articles):
         files[f"content/articles/a{i:03d}.md"] = (
             f"---\ntitle: Article {i}\ndate: 2025-{1 + i % 12:02d}-{1 + i % 27:02d}T10:00:00Z\n"
