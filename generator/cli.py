@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import signal
 import sys
+from dataclasses import replace
+from datetime import UTC, datetime
 from pathlib import Path
 from types import FrameType
 
 import click
 
 from generator import __version__
-from generator.build import BuildOptions, build
-from generator.errors import BriefingsError, SiteError
+from generator.build import BuildOptions, build, default_jobs
+from generator.errors import BriefingsError, Interrupted, SiteError
+from generator.progress import progress_display
 
 
 def _fail(exc: BriefingsError) -> None:
@@ -25,6 +28,17 @@ def _fail(exc: BriefingsError) -> None:
         click.echo(f"error: {exc}", err=True)
         click.echo("Build failed; nothing was written.", err=True)
     sys.exit(1)
+
+
+def _parse_now(value: str | None) -> datetime | None:
+    if value is None:
+        return None
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not an ISO 8601 date or date-time",
+                                 param_hint="--now") from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def _interrupt(signum: int, frame: FrameType | None) -> None:
@@ -46,28 +60,53 @@ def main() -> None:
 @click.option("--drafts", is_flag=True, help="Include articles marked draft: true.")
 @click.option("--force", is_flag=True,
               help="Replace an output folder that holds files Briefings did not write.")
+@click.option("--now", "now", default=None, metavar="ISO-DATE",
+              help="The build's notion of now, for digest editions "
+                   "[default: SOURCE_DATE_EPOCH, else the clock].")
+@click.option("--future", is_flag=True,
+              help="Also publish articles whose publish_date is still to come.")
+@click.option("--include-current", is_flag=True,
+              help="Also publish the digest edition whose period is still running.")
+@click.option("--no-cache", is_flag=True,
+              help="Ignore the build cache (.briefings-cache/) and render every page.")
+@click.option("--jobs", "-j", type=click.IntRange(1, 256), default=None,
+              help="Worker processes [default: one per CPU].")
 @click.option("--quiet", "-q", is_flag=True, help="Print errors only.")
 @click.option("--verbose", "-v", is_flag=True, help="Print each file written.")
 def build_command(site_root: Path, output_dir: Path | None, drafts: bool, force: bool,
+                  now: str | None, future: bool, include_current: bool, no_cache: bool,
+                  jobs: int | None,
                   quiet: bool, verbose: bool) -> None:
     """Build the site into its output folder."""
     if quiet and verbose:
         raise click.UsageError("--quiet and --verbose cannot be used together")
     signal.signal(signal.SIGTERM, _interrupt)
+    options = BuildOptions(site_root, output_dir, drafts, force, cache=not no_cache,
+                           jobs=jobs or default_jobs(), now=_parse_now(now),
+                           include_current=include_current, future=future)
     try:
-        result = build(BuildOptions(site_root, output_dir, drafts, force))
+        with progress_display(enabled=not quiet) as progress:
+            result = build(replace(options, progress=progress))
     except BriefingsError as exc:
         _fail(exc)
         return
-    except KeyboardInterrupt:
-        click.echo("Interrupted; the previous output is unchanged.", err=True)
+    except (KeyboardInterrupt, Interrupted) as exc:
+        if isinstance(exc, Interrupted) and exc.published:
+            click.echo("Interrupted after publishing; the new output is complete.", err=True)
+        else:
+            click.echo("Interrupted; the previous output is unchanged.", err=True)
         sys.exit(130)
     if verbose:
-        manifest = Path(result.output_dir) / ".briefings-manifest.json"
-        click.echo(manifest.read_text(encoding="utf-8").strip())
+        click.echo("Phases: " + ", ".join(f"{name} {seconds:.3f} s"
+                                          for name, seconds in result.timings))
     if not quiet:
         click.echo(f"Built {result.pages} pages and {result.feeds} feeds "
-                   f"({result.files} files) into {result.output_dir} in {result.seconds:.2f} s")
+                   f"({result.files} file{'' if result.files == 1 else 's'} changed) into "
+                   f"{result.output_dir} "
+                   f"in {result.seconds:.2f} s")
+        if result.held_back:
+            held = ", ".join(f"{n} {reason}" for reason, n in result.held_back)
+            click.echo(f"Held back: {held} (--drafts and --future include them)")
 
 
 @main.command("serve")

@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 
 from generator import dates
 from generator.errors import ConfigError, Problem
-from generator.model import FeedSettings, SiteConfig
+from generator.model import DigestSettings, FeedSettings, SiteConfig
 from generator.schema import Field, Invalid, flag, mapping, positive, text, validate
 from generator.yamlload import YamlProblem, load
 
@@ -45,6 +45,13 @@ def _output_dir(value: Any) -> str:
     return name
 
 
+def _slugify(value: Any) -> str:
+    mode = text(value)
+    if mode not in ("unicode", "ascii"):
+        raise Invalid("expected unicode (readable non-Latin slugs) or ascii (transliterated)")
+    return mode
+
+
 def _raw_html(value: Any) -> str:
     mode = text(value)
     if mode not in RAW_HTML_MODES:
@@ -61,10 +68,52 @@ SITE_FIELDS = {
     "author": Field(text),
     "theme": Field(text),
     "output_dir": Field(_output_dir),
+    "paginate": Field(positive),
+    "slugify": Field(_slugify),
+    "image": Field(text),
+    "search": Field(flag),
     "feeds": Field(mapping),
     "markdown": Field(mapping),
+    "digests": Field(mapping),
 }
 FEED_FIELDS = {"items": Field(positive), "full_content": Field(flag)}
+PERIODS = ("daily", "weekly", "monthly")
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+
+def _period(value: Any) -> str:
+    period = text(value).lower()
+    if period not in PERIODS:
+        raise Invalid("expected one of " + ", ".join(PERIODS))
+    return period
+
+
+def _weekday(value: Any) -> int:
+    day = text(value).lower()
+    if day not in WEEKDAYS:
+        raise Invalid("expected a day name such as monday or sunday")
+    return WEEKDAYS.index(day)
+
+
+# Sample values of each placeholder's type, to try a title pattern before any edition.
+TITLE_SAMPLE = {"key": "2025-W52", "year": 2025, "week": 52, "month": "December 2025",
+                "date": "22 December 2025", "start": "22 December 2025",
+                "end": "28 December 2025"}
+
+
+def _title_pattern(value: Any) -> str:
+    pattern = text(value)
+    try:
+        pattern.format(**TITLE_SAMPLE)
+    except Exception as exc:  # any broken placeholder ({x.y}, {x[0]}, {week:q}) is the user's
+        raise Invalid(f"the title pattern has an unknown or broken placeholder ({exc}); use "
+                      + ", ".join("{" + n + "}" for n in TITLE_SAMPLE)) from None
+    return pattern
+
+
+DIGEST_FIELDS = {"enabled": Field(flag), "period": Field(_period),
+                 "week_starts": Field(_weekday), "timezone": Field(_timezone),
+                 "title": Field(_title_pattern)}
 MARKDOWN_FIELDS = {"raw_html": Field(_raw_html)}
 
 
@@ -95,9 +144,13 @@ def load_config(site_root: Path) -> SiteConfig:
                                     prefix=("feeds",))
     markdown, md_problems = validate(values.get("markdown", {}), MARKDOWN_FIELDS, doc, CONFIG_FILE,
                                      prefix=("markdown",))
-    problems += feed_problems + md_problems
+    digests, digest_problems = validate(values.get("digests", {}), DIGEST_FIELDS, doc,
+                                        CONFIG_FILE, prefix=("digests",))
+    problems += feed_problems + md_problems + digest_problems
     if problems:
         raise ConfigError(problems)
     values.pop("feeds", None)
     values.pop("markdown", None)
-    return SiteConfig(feeds=FeedSettings(**feeds), **markdown, **values)
+    values.pop("digests", None)
+    return SiteConfig(feeds=FeedSettings(**feeds), digests=DigestSettings(**digests),
+                      **markdown, **values)

@@ -1,58 +1,22 @@
-"""Read briefings and articles from `content/` and check every field."""
+"""Read briefings and articles from `content/`: scan, parse (cached, in parallel), check."""
 
 from __future__ import annotations
 
+import os
 import unicodedata
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import tzinfo
 from pathlib import Path
-from typing import Any
 
-from generator import dates, markdown, slugs
-from generator.errors import ContentError, Problem, display_path
-from generator.frontmatter import FrontMatterProblem, decode, split
+from generator import parallel, slugs
+from generator.cache import Store
+from generator.errors import ContentError, Problem
 from generator.model import Article, Briefing, SiteConfig
-from generator.schema import Field, flag, mapping, suggest, text, text_list, validate, whole
-from generator.yamlload import Document, YamlProblem, load
+from generator.parse import Job, ParsedFile, Settings, cache_key, parse_file, parse_job
+from generator.schema import suggest
 
-
-def _raw(value: Any) -> Any:
-    return value
-
-
-ARTICLE_FIELDS = {
-    "title": Field(text, required=True),
-    "date": Field(_raw, required=True),
-    "updated": Field(_raw),
-    "author": Field(text),
-    "source": Field(text),
-    "source_url": Field(text),
-    "briefings": Field(text_list),
-    "tags": Field(text_list),
-    "summary": Field(text),
-    "draft": Field(flag),
-    "slug": Field(text),
-    "id": Field(text),
-    "extra": Field(mapping),
-}
-BRIEFING_FIELDS = {
-    "title": Field(text, required=True),
-    "summary": Field(text),
-    "weight": Field(whole),
-    "updated": Field(_raw),
-}
-
-
-@dataclass(frozen=True)
-class Parsed:
-    """A content file's checked front matter and rendered body."""
-
-    path: str
-    values: dict[str, Any]
-    doc: Document
-    line_offset: int
-    html: str
-    first_paragraph: str
+Progress = Callable[[str, int, int], None]
 
 
 @dataclass(frozen=True)
@@ -63,137 +27,156 @@ class Content:
     articles: tuple[Article, ...]
 
 
-def _parse(path: Path, root: Path, fields: dict[str, Field], config: SiteConfig,
-           problems: list[Problem]) -> Parsed | None:
-    name = display_path(path, root)
-    try:
-        text_ = decode(path.read_bytes())
-    except UnicodeDecodeError as exc:
-        problems.append(Problem(name, None, f"is not UTF-8 text (bad byte at offset {exc.start}); "
-                                "save the file as UTF-8"))
-        return None
-    except OSError as exc:
-        problems.append(Problem(name, None, f"cannot be read: {exc.strerror}"))
-        return None
-    try:
-        parts = split(text_)
-        doc = load(parts.front)
-    except (FrontMatterProblem, YamlProblem) as exc:
-        line = exc.line
-        if isinstance(exc, YamlProblem) and line is not None:
-            line += 1  # the YAML starts on the line after the opening '---'
-        problems.append(Problem(name, line, exc.message))
-        return None
-    offset = parts.front_line - 1
-    if not isinstance(doc.data, dict):
-        kind = "empty" if doc.data is None else (
-            "a list" if isinstance(doc.data, list) else f"the single value {doc.data!r}")
-        problems.append(Problem(name, parts.front_line, f"the front matter is {kind}, not a "
-                                "mapping; write 'key: value' lines such as 'title: ...'"))
-        return None
-    values, found = validate(doc.data, fields, doc, name, line_offset=offset)
-    problems.extend(found)
-    html, first = markdown.render(parts.body, config.raw_html)
-    return Parsed(name, values, doc, offset, html, first)
+@dataclass(frozen=True)
+class Source:
+    """One content file found on disk."""
+
+    kind: str
+    path: str  # relative to the site root, with forward slashes
+    file: str
 
 
-def _date(parsed: Parsed, key: str, tz: tzinfo, problems: list[Problem]) -> Any:
-    if key not in parsed.values:
-        return None
-    try:
-        return dates.parse(parsed.values[key], tz)
-    except Exception as exc:
-        line = parsed.doc.line(key)
-        problems.append(Problem(parsed.path, line + parsed.line_offset if line else None,
-                                f"'{key}': {exc}"))
-        return None
-
-
-def _slug(parsed: Parsed, default: str, problems: list[Problem]) -> str | None:
-    slug = unicodedata.normalize("NFC", parsed.values.get("slug", default))
-    why = slugs.check(slug)
-    if why is None:
-        return slug
-    line = parsed.doc.line("slug")
-    where = line + parsed.line_offset if line else None
-    origin = "'slug'" if "slug" in parsed.values else "the file name (used as slug)"
-    problems.append(Problem(parsed.path, where, f"{origin} {slug!r} {why}"))
-    return None
-
-
-def _files(folder: Path, root: Path, problems: list[Problem]) -> list[Path]:
-    if not folder.is_dir():
-        return []
-    found = []
+def _scan(root: Path, folder: str, kind: str, problems: list[Problem]) -> list[Source]:
+    """List `*.md` files under a folder, refusing symlinks that lead out of the site."""
+    found: list[Source] = []
     real_root = root.resolve()
-    for path in sorted(folder.rglob("*.md")):
-        real = path.resolve()
-        if not real.is_relative_to(real_root):
-            problems.append(Problem(display_path(path, root), None, (
-                f"is a symbolic link to {real}, outside the site; copy the file into "
-                "the site instead")))
-        elif path.is_file():
-            found.append(path)
+    top = root / folder
+    pending = [(folder + "/", str(top))] if top.is_dir() else []
+    seen: set[str] = set()
+    while pending:
+        prefix, current = pending.pop()
+        real = os.path.realpath(current)
+        if real in seen:  # a symlinked folder that leads back into the tree
+            continue
+        seen.add(real)
+        with os.scandir(current) as listing:
+            entries = sorted(listing, key=lambda e: e.name)
+        # Folders are walked in a fixed order, so a folder reached twice always counts once
+        # under the same path.
+        for entry in reversed(entries):
+            rel = prefix + entry.name
+            if entry.is_symlink():
+                target = Path(entry.path).resolve()
+                if not target.is_relative_to(real_root):
+                    problems.append(Problem(rel, None, (
+                        f"is a symbolic link to {target}, outside the site; copy the "
+                        "file into the site instead")))
+                    continue
+            if entry.is_dir():
+                pending.append((rel + "/", entry.path))
+            elif entry.name.endswith(".md") and entry.is_file():
+                found.append(Source(kind, rel, entry.path))
+    return sorted(found, key=lambda s: s.path)
+
+
+def _read_all(sources: list[Source]) -> list[bytes | OSError]:
+    found: list[bytes | OSError] = []
+    for source in sources:
+        try:
+            with open(source.file, "rb") as handle:
+                found.append(handle.read())
+        except OSError as exc:
+            found.append(exc)
     return found
 
 
-def read_content(root: Path, config: SiteConfig) -> Content:
+def read_content(root: Path, config: SiteConfig, store: Store, jobs: int = 1,
+                 progress: Progress | None = None) -> Content:
     """Read `content/`; raise ContentError listing every problem in the tree."""
-    tz = dates.zone(config.timezone)
     problems: list[Problem] = []
-    briefings: list[Briefing] = []
-    for path in _files(root / "content" / "briefings", root, problems):
-        parsed = _parse(path, root, BRIEFING_FIELDS, config, problems)
-        slug = _slug(parsed, path.stem, problems) if parsed else None
-        if parsed is None or slug is None:
-            continue
-        updated = _date(parsed, "updated", tz, problems)
-        v = parsed.values
-        briefings.append(Briefing(parsed.path, slug, v.get("title", ""),
-                                  v.get("summary") or parsed.first_paragraph,
-                                  v.get("weight", 0), updated, parsed.html))
+    sources = (_scan(root, "content/briefings", "briefing", problems)
+               + _scan(root, "content/articles", "article", problems))
+    settings = Settings(config.raw_html, config.timezone)
+    keyed: list[tuple[str, Source, bytes]] = []
+    # Reading is waiting on the disk; a few threads overlap it.
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        chunks = [sources[i::4] for i in range(4)]
+        read = dict(zip((s.path for c in chunks for s in c),
+                        (r for part in pool.map(_read_all, chunks) for r in part), strict=True))
+        for source in sources:
+            raw = read[source.path]
+            if isinstance(raw, OSError):
+                problems.append(Problem(source.path, None, f"cannot be read: {raw.strerror}"))
+                continue
+            keyed.append((cache_key(source.kind, source.path, raw, settings), source, raw))
+    parsed: dict[str, ParsedFile] = store.get_many(key for key, _, _ in keyed)
+    missing: list[Job] = [(key, s.kind, s.path, raw, settings) for key, s, raw in keyed
+                          if key not in parsed]
+    if missing:
+        results = parallel.run(parse_job, missing, jobs, progress, "Parsing")
+        store.put_many(results)
+        parsed.update((key, record) for key, record, _ in results)
+    store.remember({key: parsed[key] for key, _, _ in keyed})
+    records = [(key, parsed[key]) for key, _, _ in keyed]
+    for _, record in records:
+        problems.extend(record.problems)
+    briefings = [b for key, r in records if r.kind == "briefing" and r.usable
+                 for b in [_briefing(r, body_html(root, config, r.kind, r.path, key, store),
+                                     config.slugify, problems)] if b]
     known = {b.slug for b in briefings}
-    articles: list[Article] = []
-    for path in _files(root / "content" / "articles", root, problems):
-        parsed = _parse(path, root, ARTICLE_FIELDS, config, problems)
-        slug = _slug(parsed, path.stem, problems) if parsed else None
-        if parsed is None or slug is None:
-            continue
-        article = _article(parsed, slug, config, known, tz, problems)
-        if article is not None:
-            articles.append(article)
+    articles = [a for key, r in records if r.kind == "article" and r.usable
+                for a in [_article(r, key, config, known, problems)] if a]
     if problems:
         raise ContentError(problems)
     return Content(tuple(briefings), tuple(articles))
 
 
-def _article(parsed: Parsed, slug: str, config: SiteConfig, known: set[str], tz: tzinfo,
+def body_html(root: Path, config: SiteConfig, kind: str, path: str, key: str,
+              store: Store) -> str:
+    """Return a file's rendered Markdown from the cache, or parse it again if the cache lost it."""
+    html = store.html(key)
+    if html is None:
+        raw = (root / path).read_bytes()
+        html = parse_file(kind, path, raw, Settings(config.raw_html, config.timezone))[1]
+    return html
+
+
+def _slug(record: ParsedFile, mode: str, problems: list[Problem]) -> str | None:
+    stem = record.path.rsplit("/", 1)[-1].removesuffix(".md")
+    if mode == "ascii" and "slug" not in record.values:
+        stem = slugs.slugify(stem, "ascii")
+    slug = unicodedata.normalize("NFC", record.values.get("slug", stem))
+    why = slugs.check(slug)
+    if why is None:
+        return slug
+    origin = "'slug'" if "slug" in record.values else "the file name (used as slug)"
+    problems.append(Problem(record.path, record.line("slug"), f"{origin} {slug!r} {why}"))
+    return None
+
+
+def _briefing(record: ParsedFile, html: str, mode: str,
+              problems: list[Problem]) -> Briefing | None:
+    slug = _slug(record, mode, problems)
+    v = record.values
+    if slug is None:
+        return None
+    # Kept even without a title (already reported), so articles citing it raise no more.
+    return Briefing(record.path, slug, v.get("title", ""),
+                    v.get("summary") or record.first_paragraph, v.get("weight", 0),
+                    v.get("updated"), html)
+
+
+def _article(record: ParsedFile, key: str, config: SiteConfig, known: set[str],
              problems: list[Problem]) -> Article | None:
-    v = parsed.values
-    date = _date(parsed, "date", tz, problems)
-    updated = _date(parsed, "updated", tz, problems)
+    v = record.values
+    slug = _slug(record, config.slugify, problems)
     for ref in v.get("briefings", ()):
         if ref not in known:
-            line = parsed.doc.line("briefings")
-            hint = slugs_hint(ref, known)
-            problems.append(Problem(parsed.path, line + parsed.line_offset if line else None,
-                                    f"unknown briefing '{ref}'; {hint}"))
-    if date is None or "title" not in v:
+            hint = (suggest(ref, sorted(known)).replace("allowed keys", "known briefings")
+                    if known else "no briefings exist yet")
+            problems.append(Problem(record.path, record.line("briefings"),
+                                    f"unknown briefing '{ref}'; {hint} (or create "
+                                    f"content/briefings/{ref}.md)"))
+    if slug is None or "date" not in v or "title" not in v:
         return None
-    permalink = config.base_url + f"articles/{slug}/"
+    permalink = config.permalink(f"articles/{slug}/")
     return Article(
-        source_path=parsed.path, slug=slug, title=v["title"], date=date, updated=updated,
-        author=v.get("author", ""), source=v.get("source", ""),
-        source_url=v.get("source_url", ""), briefings=tuple(dict.fromkeys(v.get("briefings", ()))),
+        source_path=record.path, slug=slug, title=v["title"], date=v["date"],
+        updated=v.get("updated"), author=v.get("author", ""), source=v.get("source", ""),
+        source_url=v.get("source_url", ""),
+        briefings=tuple(dict.fromkeys(v.get("briefings", ()))),
         tags=tuple(dict.fromkeys(v.get("tags", ()))),
-        summary=v.get("summary") or parsed.first_paragraph, draft=v.get("draft", False),
-        guid=v.get("id", permalink), html=parsed.html, extra=v.get("extra", {}),
+        summary=v.get("summary") or record.first_paragraph, draft=v.get("draft", False),
+        guid=v.get("id", permalink), key=key, extra=v.get("extra", {}),
+        publish_date=v.get("publish_date"), expires=v.get("expires"), image=v.get("image", ""),
     )
-
-
-def slugs_hint(ref: str, known: set[str]) -> str:
-    """Suggest the briefing slug an editor probably meant."""
-    if not known:
-        return "create content/briefings/<slug>.md first"
-    return suggest(ref, sorted(known)).replace("allowed keys", "known briefings") + \
-        f" (or create content/briefings/{ref}.md)"

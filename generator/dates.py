@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, tzinfo
+from datetime import UTC, date, datetime, timedelta, tzinfo
 from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from babel import Locale, UnknownLocaleError
-from babel.dates import format_date, format_datetime
+from babel.dates import format_date
 
 from generator.schema import Invalid
 
@@ -48,6 +48,12 @@ def parse(value: object, tz: tzinfo) -> datetime:
         ) from None
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=tz)
+    try:  # readable in every timezone a page or feed may show it in, a day either side
+        for shift in (timedelta(days=-1), timedelta(days=1)):
+            (parsed + shift).astimezone(UTC).astimezone(tz)
+    except OverflowError:
+        raise Invalid(f"{raw!r} is out of range; use a date between the years 1 and 9999"
+                      ) from None
     return parsed
 
 
@@ -62,7 +68,17 @@ def long_date(moment: datetime | date, language: str, tz: tzinfo | None = None) 
 def month_label(moment: datetime, language: str, tz: tzinfo) -> str:
     """Name a month for a timeline heading, e.g. "December 2025"."""
     local = moment.astimezone(tz)
-    return format_datetime(local, "LLLL y", tzinfo=tz, locale=_locale(language))
+    return _month_label(local.year, local.month, language)
+
+
+def month_label_of(day: date, language: str) -> str:
+    """Name the month of a calendar day, e.g. "December 2025"."""
+    return _month_label(day.year, day.month, language)
+
+
+@lru_cache(maxsize=1024)
+def _month_label(year: int, month: int, language: str) -> str:
+    return format_date(date(year, month, 1), "LLLL y", locale=_locale(language))
 
 
 def iso(moment: datetime) -> str:

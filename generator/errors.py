@@ -43,6 +43,14 @@ class ThemeError(SiteError):
     """A template is missing or fails to render."""
 
 
+class Interrupted(BaseException):
+    """Ctrl-C or SIGTERM arrived; `published` tells whether the new output was already out."""
+
+    def __init__(self, published: bool) -> None:
+        super().__init__("interrupted")
+        self.published = published
+
+
 class OutputError(BriefingsError):
     """The output folder cannot be used safely."""
 

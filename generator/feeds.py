@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import html
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 
 from feedgen.feed import FeedGenerator
 
 from generator import __version__, markdown
-from generator.model import Article, Output, Site
+from generator.editions import Edition
+from generator.model import Article, Briefing, Output, Site
 from generator.xmlchars import strip_forbidden
 
 # lxml refuses what XML 1.0 forbids; input is cleaned already, this guards the rest.
@@ -35,49 +39,57 @@ def specs(site: Site) -> list[FeedSpec]:
     return found
 
 
-def build_feeds(site: Site) -> list[Output]:
-    """Render every feed as RSS 2.0 (feed.xml) and Atom (atom.xml)."""
+Bodies = Callable[[Article], str]
+
+
+def render_feeds(site: Site, spec: FeedSpec, bodies: Bodies) -> list[Output]:
+    """Render one feed spec as RSS 2.0 (feed.xml) and Atom (atom.xml)."""
+    items = spec.articles[: site.config.feeds.items]
+    # The newest item's date, never the clock: an unchanged site gives an unchanged feed.
+    newest = max((a.updated or a.date for a in items), default=None)
+    generator = channel(site, spec.path, spec.title, spec.description, newest)
+    for article in items:
+        _entry(generator, site, article, bodies)
+    return write_both(site, generator, spec.path)
+
+
+def write_both(site: Site, generator: FeedGenerator, folder: str) -> list[Output]:
+    """Write one channel as RSS 2.0 (feed.xml) and Atom (atom.xml) in a folder."""
     outputs = []
-    for spec in specs(site):
-        generator = _generator(site, spec)
-        page = site.config.base_url + spec.path
-        for name, kind, write in (("feed.xml", "rss", generator.rss_str),
-                                  ("atom.xml", "atom", generator.atom_str)):
-            # Each format's self link names its own file; feedgen gives RSS's <link>
-            # the last link set, which must be the page.
-            generator.link([{"href": page + name, "rel": "self",
-                             "type": f"application/{kind}+xml"},
-                            {"href": page, "rel": "alternate"}], replace=True)
-            outputs.append(Output(spec.path + name, write(pretty=True)))
+    page = site.config.permalink(folder)
+    for name, kind, write in (("feed.xml", "rss", generator.rss_str),
+                              ("atom.xml", "atom", generator.atom_str)):
+        # Each format's self link names its own file; feedgen gives RSS's <link>
+        # the last link set, which must be the page.
+        generator.link([{"href": page + name, "rel": "self",
+                         "type": f"application/{kind}+xml"},
+                        {"href": page, "rel": "alternate"}], replace=True)
+        outputs.append(Output(folder + name, write(pretty=True)))
     return outputs
 
 
-def _generator(site: Site, spec: FeedSpec) -> FeedGenerator:
+def channel(site: Site, folder: str, title: str, description: str,
+            updated: datetime | None) -> FeedGenerator:
+    """Start a feed whose page is `folder`; `updated` is its newest item's date."""
     cfg = site.config
-    page = cfg.base_url + spec.path
-    items = spec.articles[: cfg.feeds.items]
     fg = FeedGenerator()
     fg.load_extension("dc")
-    fg.id(page)
-    fg.title(clean(spec.title))
-    fg.description(clean(spec.description))
-    fg.subtitle(clean(spec.description))
+    fg.id(cfg.permalink(folder))
+    fg.title(clean(title))
+    fg.description(clean(description))
+    fg.subtitle(clean(description))
     fg.language(cfg.language)
     fg.generator("Briefings", version=__version__)
     if cfg.author:
         fg.author({"name": clean(cfg.author)})
-    # The newest item's date, never the clock: an unchanged site gives an unchanged feed.
-    newest = max((a.updated or a.date for a in items), default=None)
-    if newest is not None:
-        fg.updated(newest)
-    for article in items:
-        _entry(fg, site, article)
+    if updated is not None:
+        fg.updated(updated)
     return fg
 
 
-def _entry(fg: FeedGenerator, site: Site, article: Article) -> None:
+def _entry(fg: FeedGenerator, site: Site, article: Article, bodies: Bodies) -> None:
     cfg = site.config
-    url = cfg.base_url + article.path
+    url = cfg.permalink(article.path)
     entry = fg.add_entry(order="append")
     entry.id(article.guid)
     entry.guid(article.guid, permalink=article.guid == url)
@@ -87,11 +99,39 @@ def _entry(fg: FeedGenerator, site: Site, article: Article) -> None:
     entry.updated(article.updated or article.date)
     summary = clean(article.summary or article.title)
     if cfg.feeds.full_content:
-        entry.content(clean(markdown.absolutize(article.html, url)), type="html")
-    entry.summary(summary)  # also RSS <description>
+        entry.content(clean(markdown.absolutize(bodies(article), url)), type="html")
+    # RSS readers read <description> as HTML: the plain-text summary is escaped for it.
+    entry.summary(html.escape(summary, quote=False), type="html")
     author = article.author or cfg.author
     if author:
         entry.author({"name": clean(author)})
         entry.dc.dc_creator(clean(author))
     for tag in site.tags_of(article):
         entry.category(term=clean(tag.name), label=clean(tag.name))
+
+
+def render_digest_feeds(site: Site, scope: Briefing | None, editions: tuple[Edition, ...],
+                        bodies: dict[str, str]) -> list[Output]:
+    """Render the digest feed of the site or of one briefing: one item per edition."""
+    cfg = site.config
+    folder = (scope.path if scope else "") + "digests/"
+    name = scope.title if scope else cfg.title
+    items = list(reversed(editions))[: cfg.feeds.items]  # newest first
+    generator = channel(site, folder, f"{name} · digest",
+                        f"Digest editions of {name}", items[0].end if items else None)
+    for edition in items:
+        url = cfg.permalink(edition.folder)
+        entry = generator.add_entry(order="append")
+        # The edition's permalink never changes once published: its key names its period.
+        entry.id(url)
+        entry.guid(url, permalink=True)
+        entry.title(clean(edition.title))
+        entry.link(href=url)
+        entry.published(edition.end)
+        entry.updated(edition.end)
+        entry.content(clean(markdown.absolutize(bodies[edition.key], url)), type="html")
+        briefs = sum(1 for g in edition.groups if g.briefing is not None)
+        entry.summary(f"{edition.count} article{'s' if edition.count != 1 else ''}"
+                      + (f" across {briefs} briefing{'s' if briefs != 1 else ''}"
+                         if not scope and briefs else ""))
+    return write_both(site, generator, folder)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
+from urllib.parse import quote
 
 
 @dataclass(frozen=True)
@@ -13,6 +14,17 @@ class FeedSettings:
 
     items: int = 50
     full_content: bool = True
+
+
+@dataclass(frozen=True)
+class DigestSettings:
+    """How digest editions are cut: one per calendar period that has articles."""
+
+    enabled: bool = True
+    period: str = "weekly"  # daily, weekly or monthly
+    week_starts: int = 0  # 0 = Monday … 6 = Sunday
+    timezone: str = ""  # empty: the site's
+    title: str = ""  # empty: a default per period
 
 
 @dataclass(frozen=True)
@@ -28,7 +40,16 @@ class SiteConfig:
     theme: str = "default"
     output_dir: str = "public"
     raw_html: str = "sanitize"
+    paginate: int = 20
+    slugify: str = "unicode"  # or "ascii": transliterated file-name slugs
+    image: str = ""  # the default social-card image (URL, or path under the site)
+    search: bool = True  # build a Pagefind full-text index and a search page
     feeds: FeedSettings = field(default_factory=FeedSettings)
+    digests: DigestSettings = field(default_factory=DigestSettings)
+
+    def permalink(self, path: str) -> str:
+        """Return the absolute URL of a site path, percent-encoded (as feeds and sitemaps need)."""
+        return self.base_url + quote(path, safe="/")
 
     @property
     def base_path(self) -> str:
@@ -55,8 +76,11 @@ class Article:
     summary: str
     draft: bool
     guid: str
-    html: str
+    key: str  # the parse cache key: a digest of everything the article was made from
     extra: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+    publish_date: datetime | None = None  # held back before this (default: date)
+    expires: datetime | None = None  # left out of lists and feeds from this moment
+    image: str = ""
 
     @property
     def path(self) -> str:
@@ -104,24 +128,41 @@ class Site:
     articles: tuple[Article, ...]  # newest first
     briefings: tuple[Briefing, ...]  # by weight, then title
     tags: tuple[Tag, ...]  # by name
+    by_briefing: dict[str, tuple[Article, ...]] = field(compare=False, hash=False)
+    by_tag: dict[str, tuple[Article, ...]] = field(compare=False, hash=False)
+    tag_of_name: dict[str, Tag] = field(compare=False, hash=False)
+    briefing_of_slug: dict[str, Briefing] = field(compare=False, hash=False)
+    expired: tuple[Article, ...] = ()  # pages still built, but listed nowhere
+    held_back: tuple[tuple[str, int], ...] = ()  # (reason, count): drafts, scheduled
+
+    @property
+    def articles_and_expired(self) -> tuple[Article, ...]:
+        """Return every article that gets a page."""
+        return self.articles + self.expired
+
+    def is_expired(self, article: Article) -> bool:
+        """Tell whether an article's page is kept only as expired."""
+        return article in self.expired
 
     def articles_in(self, briefing_slug: str) -> tuple[Article, ...]:
         """Return the articles of one briefing, newest first."""
-        return tuple(a for a in self.articles if briefing_slug in a.briefings)
+        return self.by_briefing.get(briefing_slug, ())
 
     def articles_tagged(self, tag: Tag) -> tuple[Article, ...]:
         """Return the articles carrying one tag, newest first."""
-        return tuple(a for a in self.articles if any(t in tag.spellings for t in a.tags))
+        return self.by_tag.get(tag.slug, ())
 
     def tags_of(self, article: Article) -> tuple[Tag, ...]:
         """Return the Tag objects of an article, in the article's order."""
-        by_name = {name: t for t in self.tags for name in t.spellings}
-        return tuple(dict.fromkeys(by_name[name] for name in article.tags))
+        known = self.tag_of_name  # an expired article's tag may be listed nowhere else
+        if len(article.tags) < 2:
+            return tuple(known[name] for name in article.tags if name in known)
+        return tuple(dict.fromkeys(known[name] for name in article.tags if name in known))
 
     def briefings_of(self, article: Article) -> tuple[Briefing, ...]:
         """Return the briefings an article belongs to, in the article's order."""
-        by_slug = {b.slug: b for b in self.briefings}
-        return tuple(by_slug[s] for s in article.briefings if s in by_slug)
+        known = self.briefing_of_slug
+        return tuple(known[s] for s in article.briefings if s in known)
 
 
 @dataclass(frozen=True)
@@ -131,6 +172,9 @@ class Page:
     path: str  # output path relative to the site root, e.g. "articles/x/index.html"
     template: str
     context: dict[str, Any] = field(compare=False, hash=False)
+    body_key: str | None = None  # the article whose rendered Markdown the page shows
+    kind: str = "html"  # "html"; "email": CSS inlined into a self-contained page; "text"
+    lastmod: datetime | None = None  # for the sitemap
 
 
 @dataclass(frozen=True)
@@ -150,3 +194,5 @@ class BuildResult:
     files: int
     seconds: float
     output_dir: str
+    timings: tuple[tuple[str, float], ...] = ()  # seconds per build phase
+    held_back: tuple[tuple[str, int], ...] = ()  # (reason, count) of articles left out

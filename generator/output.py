@@ -1,24 +1,32 @@
-"""Publish the built files: staged beside the old output, swapped in when complete."""
+"""Publish the built files safely: only our own files, only what changed, all or nothing.
+
+A build writes what changed into a staging folder beside the output. When nothing of the
+old output exists, the staging folder is renamed into place. Otherwise a journal listing
+the moves and deletions is written (and synced) first, then applied with one rename per
+file while Ctrl-C and SIGTERM are held back; a build killed while applying (SIGKILL, power
+loss) is completed from the journal by the next build before it does anything else.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
-from collections.abc import Iterable
+import signal
 from pathlib import Path
 
 from generator.errors import OutputError
-from generator.model import Output
 
 MANIFEST = ".briefings-manifest.json"
+FORMAT = 2
 
 
-def check_output_dir(site_root: Path, out: Path, force: bool = False) -> list[str]:
+def check_output_dir(site_root: Path, out: Path, force: bool = False) -> set[str]:
     """Refuse an output folder whose replacement could destroy the user's files.
 
-    Return the files in it that Briefings did not write (only when `force` allows them):
-    they are carried over into the new output, never deleted.
+    Return every file now in it. Files that Briefings did not write are allowed only
+    with `force`, and they are left alone, never deleted.
     """
     site_root, out = site_root.resolve(), out.resolve()
     home = Path.home().resolve()
@@ -33,106 +41,225 @@ def check_output_dir(site_root: Path, out: Path, force: bool = False) -> list[st
         if out == item or out.is_relative_to(item):
             raise OutputError(f"refusing to publish into {out}: it is inside {item.name}; "
                               "choose a folder such as public/")
+    recover(out)
     if not out.exists():
-        return []
+        return set()
     if not out.is_dir():
         raise OutputError(f"{out} exists and is not a folder; remove it or choose another "
                           "output folder")
-    foreign = foreign_files(out)
+    existing = existing_files(out)
+    foreign = foreign_files(out, existing)
     if foreign and not force:
         shown = ", ".join(foreign[:3]) + (f" and {len(foreign) - 3} more" if len(foreign) > 3
                                           else "")
         raise OutputError(f"{out} holds files that Briefings did not write ({shown}); move "
                           "them away, choose another output folder, or pass --force to "
                           "publish there anyway (those files are kept)")
-    return foreign
+    return existing
 
 
-def written_before(out: Path) -> set[str]:
-    """Return the files the previous build recorded in its manifest."""
+def _load(out: Path) -> object:
     try:
-        listed = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
+        return json.loads((out / MANIFEST).read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        return set()
-    return {item for item in listed if isinstance(item, str)} if isinstance(listed, list) \
-        else set()
+        return None
 
 
-def foreign_files(out: Path) -> list[str]:
+def read_summary(out: Path) -> dict[str, object]:
+    """Return what the previous build recorded of its inputs ("inputs", "pages", "feeds")."""
+    data = _load(out)
+    summary = data.get("summary") if isinstance(data, dict) else None
+    return summary if isinstance(summary, dict) else {}
+
+
+def read_manifest(out: Path) -> dict[str, str]:
+    """Return path → digest of what the previous build wrote (empty when unknown)."""
+    data = _load(out)
+    if isinstance(data, list):  # the first format listed paths without digests
+        return {p: "" for p in data if isinstance(p, str)}
+    files = data.get("files") if isinstance(data, dict) else None
+    if not isinstance(files, dict):
+        return {}
+    return {p: d for p, d in files.items() if isinstance(p, str) and isinstance(d, str)}
+
+
+def existing_files(folder: Path) -> set[str]:
+    """List every file under a folder, as relative paths with forward slashes."""
+    found: set[str] = set()
+    pending = [("", str(folder))]
+    while pending:
+        prefix, current = pending.pop()
+        with os.scandir(current) as entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    pending.append((prefix + entry.name + "/", entry.path))
+                else:
+                    found.add(prefix + entry.name)
+    return found
+
+
+def foreign_files(out: Path, existing: set[str] | None = None) -> list[str]:
     """List the files under `out` that no manifest of ours accounts for."""
-    ours = written_before(out) | {MANIFEST}
-    return sorted(rel for rel in (p.relative_to(out).as_posix() for p in out.rglob("*")
-                                  if p.is_file() or p.is_symlink()) if rel not in ours)
+    ours = set(read_manifest(out)) | {MANIFEST}
+    return sorted((existing if existing is not None else existing_files(out)) - ours)
 
 
-def _place(target: Path) -> Path:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    return target
+def _journal(out: Path) -> Path:
+    return out.with_name(f".{out.name}.journal.json")
 
 
-def _same(old: Path, data: bytes) -> bool:
+def staging_of(out: Path) -> Path:
+    """Return the staging folder of an output folder."""
+    return out.with_name(f".{out.name}.staging")
+
+
+def recover(out: Path) -> None:
+    """Finish a publish that was killed while applying its journal."""
+    journal = _journal(out)
+    if not journal.exists():
+        return
     try:
-        return old.stat().st_size == len(data) and old.read_bytes() == data
-    except OSError:
+        plan = json.loads(journal.read_text(encoding="utf-8"))
+        moves, deletes, manifest = plan["moves"], plan["deletes"], plan["manifest"]
+        summary = plan.get("summary")
+    except (OSError, ValueError, KeyError, TypeError):
+        journal.unlink()  # written before anything moved, so nothing is half-applied
+        return
+    staging = staging_of(out)
+    if not staging.is_dir():
+        # The staged files are gone: publish what was moved, and have the rest rendered anew.
+        manifest = {path: ("" if path in moves else digest) for path, digest in manifest.items()}
+        summary = {}
+    _apply(out, staging, moves, deletes, manifest, summary)
+
+
+def _apply(out: Path, staging: Path, moves: list[str], deletes: list[str],
+           manifest: dict[str, str], summary: dict[str, object] | None = None) -> None:
+    for rel in moves:
+        source, target = staging / rel, out / rel
+        if not source.exists():
+            continue  # already moved before an interruption
+        if target.is_dir() and not target.is_symlink():
+            shutil.rmtree(target)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(source, target)
+    for rel in deletes:
+        with contextlib.suppress(FileNotFoundError):
+            (out / rel).unlink()
+        _prune(out, (out / rel).parent)
+    _write_manifest(out, manifest, summary)
+    _journal(out).unlink(missing_ok=True)
+    shutil.rmtree(staging, ignore_errors=True)
+
+
+def _prune(out: Path, folder: Path) -> None:
+    while folder != out and folder.is_relative_to(out):
+        try:
+            folder.rmdir()  # only succeeds when empty: a user's file keeps its folder
+        except OSError:
+            return
+        folder = folder.parent
+
+
+def _write_manifest(folder: Path, manifest: dict[str, str],
+                    summary: dict[str, object] | None = None) -> None:
+    data = json.dumps({"format": FORMAT, "summary": summary or {},
+                       "files": dict(sorted(manifest.items()))}, ensure_ascii=False, indent=0)
+    target = folder / MANIFEST
+    with contextlib.suppress(OSError):
+        if target.read_text(encoding="utf-8") == data + "\n":
+            return  # unchanged: keep its mtime, like every other unchanged file
+    temp = folder / (MANIFEST + ".tmp")
+    temp.write_text(data + "\n", encoding="utf-8")
+    os.replace(temp, target)
+
+
+class Publisher:
+    """Collect one build's files in staging, then publish them in one step."""
+
+    def __init__(self, out: Path, existing: set[str], reuse: bool = True) -> None:
+        self.out = out.resolve()
+        self.staging = staging_of(self.out)
+        self.existing = existing
+        self.previous = read_manifest(self.out) if self.out.is_dir() else {}
+        self.reuse = reuse
+        self.manifest: dict[str, str] = {}
+        self.changed: list[str] = []
+        self.summary: dict[str, object] = {}
+        self.committed = False
+        try:
+            if self.staging.exists():
+                shutil.rmtree(self.staging)
+            self.staging.mkdir(parents=True)
+        except OSError as exc:
+            raise OutputError(f"cannot write beside {self.out} ({exc.strerror}); check that "
+                              "its folder exists and is writable, or pass another --output"
+                              ) from None
+
+    def unchanged(self, path: str, digest: str) -> bool:
+        """Tell whether the previous output already holds this file for this digest."""
+        if self.reuse and self.previous.get(path) == digest and path in self.existing:
+            self.manifest[path] = digest
+            return True
         return False
 
+    def old_bytes(self, path: str) -> bytes | None:
+        """Return the previous bytes of a file, if the previous build wrote it."""
+        if path not in self.previous:
+            return None
+        try:
+            return (self.out / path).read_bytes()
+        except OSError:
+            return None
 
-def _link_or_copy(source: Path, target: Path) -> None:
-    try:
-        os.link(source, target)  # unchanged bytes keep their inode and mtime
-    except OSError:
-        shutil.copy2(source, target)
+    def record(self, path: str, digest: str, written: bool) -> None:
+        """Note a file of this build: written to staging, or identical to the old one."""
+        self.manifest[path] = digest
+        if written:
+            self.changed.append(path)
 
+    def write(self, path: str, data: bytes, digest: str) -> None:
+        """Stage one file, unless its bytes equal the previous output's."""
+        if self.old_bytes(path) == data:
+            self.record(path, digest, written=False)
+            return
+        target = self.staging / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+        self.record(path, digest, written=True)
 
-def publish(outputs: Iterable[Output], copies: Iterable[tuple[str, Path]], out: Path,
-            keep: Iterable[str] = ()) -> int:
-    """Write every file into a staging folder, then swap it in place of `out`.
+    def commit(self) -> int:
+        """Publish: swap in a first build, or apply the changes through the journal."""
+        if not self.out.exists():
+            _write_manifest(self.staging, self.manifest, self.summary)
+            self.out.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(self.staging, self.out)
+            self.committed = True
+            return len(self.changed)
+        deletes = sorted(set(self.previous) - set(self.manifest))
+        if (not self.changed and not deletes and self.previous == self.manifest
+                and read_summary(self.out) == self.summary):
+            shutil.rmtree(self.staging, ignore_errors=True)
+            self.committed = True
+            return 0
+        journal = _journal(self.out)
+        held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+        try:
+            with open(journal, "w", encoding="utf-8") as handle:
+                json.dump({"moves": sorted(self.changed), "deletes": deletes,
+                           "manifest": self.manifest, "summary": self.summary}, handle,
+                          ensure_ascii=False)
+                handle.flush()
+                os.fsync(handle.fileno())
+            _apply(self.out, self.staging, sorted(self.changed), deletes, self.manifest,
+                   self.summary)
+            self.committed = True
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, held)
+        return len(self.changed) + len(deletes)
 
-    Files whose bytes did not change are hard-linked from the old output, so their mtime
-    stays and deploys by rsync or to object storage upload only what changed.
-    """
-    out = out.resolve()
-    staging = out.with_name(f".{out.name}.staging")
-    retired = out.with_name(f".{out.name}.old")
-    if retired.exists() and not out.exists():
-        os.replace(retired, out)  # a build killed between the two renames below
-    for leftover in (staging, retired):
-        if leftover.exists():
-            shutil.rmtree(leftover)
-    staging.mkdir(parents=True)
-    written: list[str] = []
-    try:
-        for rel in keep:
-            _link_or_copy(out / rel, _place(staging / rel))
-        for item in outputs:
-            target, old = _place(staging / item.path), out / item.path
-            if target.exists():
-                target.unlink()  # ours wins over a kept file of the same name
-            if _same(old, item.data):
-                _link_or_copy(old, target)
-            else:
-                target.write_bytes(item.data)
-            written.append(item.path)
-        for path, source in copies:
-            target, old = _place(staging / path), out / path
-            if _same(old, source.read_bytes()):
-                _link_or_copy(old, target)
-            else:
-                shutil.copyfile(source, target)
-            written.append(path)
-    except OSError as exc:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise OutputError(f"cannot write {exc.filename or staging}: {exc.strerror}; "
-                          "the previous output is unchanged") from None
-    except BaseException:  # Ctrl-C or SIGTERM: leave no half-built folder behind
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    manifest = json.dumps(sorted(written), ensure_ascii=False, indent=0)
-    (staging / MANIFEST).write_text(manifest + "\n", encoding="utf-8")
-    # Two renames: the old site stays whole until the new one is complete.
-    if out.exists():
-        os.replace(out, retired)
-    os.replace(staging, out)
-    if retired.exists():
-        shutil.rmtree(retired)
-    return len(written)
+    def abort(self) -> None:
+        """Throw the staged files away; the previous output stays exactly as it was."""
+        if _journal(self.out).exists():
+            return  # publishing had begun: the next build completes it from the journal
+        shutil.rmtree(self.staging, ignore_errors=True)

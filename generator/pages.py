@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Any
 
 from generator import dates
+from generator.editions import Editions
 from generator.model import Article, Briefing, Page, Site, Tag
 
 LATEST = 3  # developments shown per briefing on the front page and at the top of a briefing
@@ -38,6 +40,52 @@ class Neighbours:
     older: Article | None
 
 
+@dataclass(frozen=True)
+class Pager:
+    """Where one page of a paginated list sits among its siblings."""
+
+    number: int
+    count: int
+    base: str  # the first page's path, e.g. "tags/x/"
+    total: int  # items over all pages
+
+    def path_of(self, number: int) -> str:
+        """Return the path of page `number` (1 is the base path itself)."""
+        return self.base if number == 1 else f"{self.base}page/{number}/"
+
+    @property
+    def prev(self) -> str | None:
+        """Return the previous page's path, if any."""
+        return self.path_of(self.number - 1) if self.number > 1 else None
+
+    @property
+    def next(self) -> str | None:
+        """Return the next page's path, if any."""
+        return self.path_of(self.number + 1) if self.number < self.count else None
+
+
+@dataclass(frozen=True)
+class Crumb:
+    """One step of a breadcrumb trail; the translation key or the text of its label."""
+
+    label: str
+    path: str
+    key: bool = False  # label is a UI-string key to translate
+
+
+def paginate(items: tuple[Article, ...], per_page: int, base: str
+             ) -> list[tuple[Pager, tuple[Article, ...]]]:
+    """Split a list into pages of `per_page` items (always at least one page)."""
+    count = max(1, -(-len(items) // per_page))
+    return [(Pager(n + 1, count, base, len(items)), items[n * per_page:(n + 1) * per_page])
+            for n in range(count)]
+
+
+def newest(articles: tuple[Article, ...]) -> datetime | None:
+    """Return the latest date or update among articles (a list page's lastmod)."""
+    return max((a.updated or a.date for a in articles), default=None)
+
+
 def site_feeds(site: Site) -> list[FeedLink]:
     """Return the site-wide feeds."""
     base, title = site.config.base_url, site.config.title
@@ -50,6 +98,14 @@ def briefing_feeds(site: Site, briefing: Briefing) -> list[FeedLink]:
     base = site.config.base_url + briefing.path
     return [FeedLink(f"{briefing.title} (RSS)", base + "feed.xml", "application/rss+xml"),
             FeedLink(f"{briefing.title} (Atom)", base + "atom.xml", "application/atom+xml")]
+
+
+def digest_feeds(site: Site, briefing: Briefing | None) -> list[FeedLink]:
+    """Return the digest feeds, site-wide or of one briefing."""
+    base = site.config.base_url + (briefing.path if briefing else "") + "digests/"
+    name = f"{briefing.title} digest" if briefing else f"{site.config.title} digest"
+    return [FeedLink(f"{name} (RSS)", base + "feed.xml", "application/rss+xml"),
+            FeedLink(f"{name} (Atom)", base + "atom.xml", "application/atom+xml")]
 
 
 def timeline(site: Site, articles: tuple[Article, ...]) -> list[Month]:
@@ -74,50 +130,151 @@ def tag_counts(site: Site, articles: tuple[Article, ...]) -> list[tuple[Tag, int
     return sorted(counts.items(), key=lambda item: (-item[1], item[0].name.casefold()))
 
 
-def neighbours(site: Site, article: Article) -> list[Neighbours]:
+def neighbours(site: Site, article: Article,
+               positions: dict[str, dict[str, int]] | None = None) -> list[Neighbours]:
     """Find the newer and older article in each of the article's briefings."""
     found = []
     for briefing in site.briefings_of(article):
         items = site.articles_in(briefing.slug)
-        at = items.index(article)
+        at = (positions[briefing.slug][article.slug] if positions is not None
+              else [a.slug for a in items].index(article.slug))
         found.append(Neighbours(briefing, items[at - 1] if at > 0 else None,
                                 items[at + 1] if at + 1 < len(items) else None))
     return found
 
 
-def _page(site: Site, path: str, template: str, title: str, **context: Any) -> Page:
-    feeds = site_feeds(site) + context.pop("extra_feeds", [])
+def common_feeds(site: Site, editions: Editions) -> list[FeedLink]:
+    """Return the feeds every page announces (one shared list, digested once)."""
+    return site_feeds(site) + (digest_feeds(site, None) if editions.site else [])
+
+
+def briefing_digests(site: Site, briefing: Briefing, editions: Editions) -> dict[str, Any]:
+    """Return what a briefing page shows of the digests: news since its last edition."""
+    own = editions.by_briefing.get(briefing.slug, ())
+    done = [e for e in own if e.complete]
+    since = done[-1].until if done else None
+    items = site.articles_in(briefing.slug)
+    return {
+        "new_since": tuple(a for a in items if since is None or a.date >= since) if own else (),
+        "last_edition": done[-1] if done else None,
+        "editions": tuple(reversed(own)),
+        "digest_feeds": digest_feeds(site, briefing) if own else [],
+    }
+
+
+def page(site: Site, common: list[FeedLink], path: str, template: str, title: str,
+         body_key: str | None = None, kind: str = "html", lastmod: datetime | None = None,
+         **context: Any) -> Page:
+    """Make one page: its output path, template and the context every template receives."""
+    extra = context.pop("extra_feeds", None)
+    feeds = common + extra if extra else common
+    context.setdefault("pager", None)
+    context.setdefault("crumbs", ())
     return Page(path + "index.html" if path.endswith("/") or not path else path, template, {
         "site": site.config, "briefings_nav": site.briefings, "feeds": feeds,
         "page_path": path, "page_title": title, **context,
-    })
+    }, body_key, kind, lastmod)
 
 
-def plan(site: Site) -> list[Page]:
+def plan(site: Site, editions: Editions | None = None) -> list[Page]:
     """Return every page of the site, in a stable order."""
-    pages = [
-        _page(site, "", "index.html", site.config.title, overview=[
-            (b, site.articles_in(b.slug)[:LATEST], len(site.articles_in(b.slug)))
-            for b in site.briefings
-        ], recent=site.articles[:LATEST * 2]),
-        _page(site, "articles/", "articles.html", "All articles",
-              timeline=timeline(site, site.articles), count=len(site.articles)),
-        _page(site, "tags/", "tags.html", "Tags", tags=tag_counts(site, site.articles)),
-        _page(site, "404.html", "404.html", "Page not found"),
-    ]
+    editions = editions or Editions((), {})
+    common = common_feeds(site, editions)
+    per = site.config.paginate
+    home = Crumb("home", "", key=True)
+    pages = [page(site, common, "404.html", "404.html", "404")]
+    overview = [(b, site.articles_in(b.slug)[:LATEST], len(site.articles_in(b.slug)))
+                for b in site.briefings]
+    for pager, items in paginate(site.articles, per, ""):
+        pages.append(page(site, common, pager.path_of(pager.number), "index.html",
+                          site.config.title, overview=overview, recent=items, pager=pager,
+                          lastmod=newest(items)))
+    for pager, items in paginate(site.articles, per, "articles/"):
+        pages.append(page(site, common, pager.path_of(pager.number), "articles.html", "",
+                          timeline=timeline(site, items), count=len(site.articles),
+                          years=archive_years(site), pager=pager, crumbs=(home,),
+                          lastmod=newest(items)))
+    pages += archives(site, common, home)
+    if site.config.search:
+        pages.append(page(site, common, "search/", "search.html", "", crumbs=(home,)))
+    pages.append(page(site, common, "briefings/", "briefings.html", "", overview=overview,
+                      crumbs=(home,), lastmod=newest(site.articles)))
+    pages.append(page(site, common, "tags/", "tags.html", "", crumbs=(home,),
+                      tags=tag_counts(site, site.articles), lastmod=newest(site.articles)))
     for briefing in site.briefings:
         items = site.articles_in(briefing.slug)
-        pages.append(_page(
-            site, briefing.path, "briefing.html", briefing.title, briefing=briefing,
-            latest=items[:LATEST], timeline=timeline(site, items), sources=sources(items),
-            tags=tag_counts(site, items), count=len(items),
-            extra_feeds=briefing_feeds(site, briefing), own_feeds=briefing_feeds(site, briefing)))
-    for article in site.articles:
-        pages.append(_page(
-            site, article.path, "article.html", article.title, article=article,
-            article_briefings=site.briefings_of(article), tags=site.tags_of(article),
-            neighbours=neighbours(site, article)))
+        for pager, chunk in paginate(items, per, briefing.path):
+            pages.append(page(
+                site, common, pager.path_of(pager.number), "briefing.html", briefing.title,
+                briefing=briefing, latest=items[:LATEST], timeline=timeline(site, chunk),
+                sources=sources(items), tags=tag_counts(site, items), count=len(items),
+                extra_feeds=briefing_feeds(site, briefing) + (
+                    digest_feeds(site, briefing) if editions.by_briefing.get(briefing.slug)
+                    else []),
+                own_feeds=briefing_feeds(site, briefing), pager=pager,
+                crumbs=(home, Crumb("briefings", "briefings/", key=True)),
+                lastmod=max(filter(None, [newest(items), briefing.updated]), default=None),
+                **briefing_digests(site, briefing, editions)))
+    pages += article_pages(site, common, editions, home)
     for tag in site.tags:
-        pages.append(_page(site, tag.path, "tag.html", f"Tag: {tag.name}", tag=tag,
-                           articles=site.articles_tagged(tag)))
+        tagged = site.articles_tagged(tag)
+        for pager, chunk in paginate(tagged, per, tag.path):
+            pages.append(page(site, common, pager.path_of(pager.number), "tag.html", tag.name,
+                              tag=tag, articles=chunk, pager=pager,
+                              crumbs=(home, Crumb("tags", "tags/", key=True)),
+                              lastmod=newest(chunk)))
+    return pages
+
+
+def article_pages(site: Site, common: list[FeedLink], editions: Editions,
+                  home: Crumb) -> list[Page]:
+    """Plan one page per article."""
+    edition_of = {a.key: e for e in editions.site for g in e.groups for a in g.articles}
+    positions = {slug: {a.slug: i for i, a in enumerate(items)}
+                 for slug, items in site.by_briefing.items()}
+    pages = []
+    for article in site.articles_and_expired:
+        in_briefings = site.briefings_of(article)
+        crumbs = (home, *(Crumb(b.title, b.path) for b in in_briefings[:1]))
+        pages.append(page(
+            site, common, article.path, "article.html", article.title, body_key=article.key,
+            article=article, article_briefings=in_briefings, tags=site.tags_of(article),
+            neighbours=neighbours(site, article, positions) if not site.is_expired(article)
+            else [], edition=edition_of.get(article.key), crumbs=crumbs,
+            expired=site.is_expired(article), lastmod=article.updated or article.date))
+    return pages
+
+
+def archive_years(site: Site) -> list[tuple[int, int]]:
+    """Return (year, article count) for every year with articles, newest first."""
+    tz = dates.zone(site.config.timezone)
+    counts = Counter(a.date.astimezone(tz).year for a in site.articles)
+    return sorted(counts.items(), reverse=True)
+
+
+def archives(site: Site, common: list[FeedLink], home: Crumb) -> list[Page]:
+    """Plan the archive pages: one per year (by month) and one per month."""
+    tz = dates.zone(site.config.timezone)
+    by_month: dict[tuple[int, int], list[Article]] = {}
+    for article in site.articles:
+        local = article.date.astimezone(tz)
+        by_month.setdefault((local.year, local.month), []).append(article)
+    pages = []
+    for year, _ in archive_years(site):
+        items = tuple(a for (y, _), found in sorted(by_month.items(), reverse=True) if y == year
+                      for a in found)
+        crumbs = (home, Crumb("all_articles", "articles/", key=True))
+        pages.append(page(site, common, f"archive/{year}/", "archive.html", str(year),
+                          year=year, month=None, timeline=timeline(site, items),
+                          count=len(items), crumbs=crumbs, lastmod=newest(items)))
+        for (y, m), found in sorted(by_month.items()):
+            if y == year:
+                month_items = tuple(found)
+                pages.append(page(
+                    site, common, f"archive/{year}/{m:02d}/", "archive.html",
+                    dates.month_label_of(date(year, m, 1), site.config.language),
+                    year=year, month=m, timeline=timeline(site, month_items),
+                    count=len(month_items),
+                    crumbs=(*crumbs, Crumb(str(year), f"archive/{year}/")),
+                    lastmod=newest(month_items)))
     return pages

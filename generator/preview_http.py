@@ -14,6 +14,7 @@ class PreviewServer(ThreadingHTTPServer):
     """A threading HTTP server bound to one Preview."""
 
     daemon_threads = True
+    request_queue_size = 128  # the default of 5 refuses connections when pages load in bursts
     allow_reuse_address = False  # a busy port must be reported, not silently shared
 
     preview: Preview  # set by the caller before serving

@@ -31,15 +31,23 @@ CLIENT_JS = r"""(function () {
       box.appendChild(item);
     });
   }
-  function swapCss(v) {
-    document.querySelectorAll('link[rel="stylesheet"]').forEach(function (link) {
-      var url = new URL(link.href);
-      url.searchParams.set("__v", String(v));
-      var next = link.cloneNode();
-      next.href = url.toString();
-      next.onload = function () { link.remove(); };
-      link.after(next);
-    });
+  function swapCss() {
+    // Stylesheet names carry a content hash: read the new names from the rebuilt page,
+    // then swap each link in place, so the page restyles without reloading.
+    fetch(location.href, {cache: "no-store"}).then(function (response) {
+      return response.text();
+    }).then(function (html) {
+      var fresh = new DOMParser().parseFromString(html, "text/html");
+      var next = fresh.querySelectorAll('link[rel="stylesheet"]');
+      var old = document.querySelectorAll('link[rel="stylesheet"]');
+      if (next.length !== old.length) { location.reload(); return; }
+      old.forEach(function (link, i) {
+        var replacement = link.cloneNode();
+        replacement.href = next[i].href;
+        replacement.onload = function () { link.remove(); };
+        link.after(replacement);
+      });
+    }).catch(function () { location.reload(); });
   }
   var source = new EventSource("/__briefings__/events");
   source.onmessage = function (event) {
@@ -48,7 +56,7 @@ CLIENT_JS = r"""(function () {
     if (state.version === version) { return; }
     if (state.cssOnly && state.version === version + 1) {
       version = state.version;
-      swapCss(version);
+      swapCss();
       return;
     }
     source.close();

@@ -25,6 +25,23 @@ def text(value: Any) -> str:
     return strip_forbidden(str(value))
 
 
+def nonempty(value: Any) -> str:
+    """Accept text that is not empty once invisible characters are stripped."""
+    result = text(value).strip()
+    if not result:
+        raise Invalid("must not be empty")
+    return result
+
+
+def web_url(value: Any) -> str:
+    """Accept an absolute http(s) URL (no javascript:, data: or other schemes)."""
+    url = text(value).strip()
+    scheme = url.split(":", 1)[0].lower() if ":" in url else ""
+    if scheme not in ("http", "https") or "//" not in url:
+        raise Invalid("expected an absolute http(s) URL such as https://example.org/story")
+    return url
+
+
 def whole(value: Any) -> int:
     """Accept an integer."""
     if isinstance(value, bool) or not isinstance(value, int):

@@ -64,9 +64,13 @@ def serve(site_root: Path, host: str, port: int, drafts: bool = False, open_page
         preview = Preview(workdir / "site",
                           build_callable(site_root, workdir / "site", drafts, url, log), log)
         server.preview = preview
+        # Watch before the first build, so that a save made while it runs is not missed.
+        watcher = SourceWatcher(site_root, stop, poll=poll)
+        watcher.start()
         preview.rebuild()
         if stop.is_set():
             server.server_close()
+            watcher.join(1)
             return
         serving = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1},
                                    name="briefings-http", daemon=True)
@@ -74,8 +78,6 @@ def serve(site_root: Path, host: str, port: int, drafts: bool = False, open_page
         log(f"Serving {site_root} at {url} (Ctrl-C to stop)")
         if open_page:
             webbrowser.open(url)
-        watcher = SourceWatcher(site_root, stop, poll=poll)
-        watcher.start()
         for batch in watcher.batches():
             css_only = all(path.endswith(".css") for path in batch)
             log(f"Changed: {', '.join(sorted(Path(p).name for p in batch))}")

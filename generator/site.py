@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import unicodedata
+from collections import Counter
+from datetime import UTC, datetime
 
 from generator import slugs
 from generator.content import Content
@@ -11,14 +13,43 @@ from generator.errors import ContentError, Problem
 from generator.model import Article, Briefing, Site, SiteConfig, Tag
 
 
-def assemble(config: SiteConfig, content: Content, drafts: bool = False) -> Site:
+def status(article: Article, now: datetime, drafts: bool, future: bool) -> str:
+    """Say what happens to an article: "listed", "draft", "scheduled" or "expired"."""
+    if article.draft and not drafts:
+        return "draft"
+    if not future and (article.publish_date or article.date) > now:
+        return "scheduled"
+    if article.expires is not None and article.expires <= now:
+        return "expired"
+    return "listed"
+
+
+def assemble(config: SiteConfig, content: Content, drafts: bool = False,
+             now: datetime | None = None, future: bool = True) -> Site:
     """Order everything and check that no two files claim the same URL."""
-    articles = [a for a in content.articles if drafts or not a.draft]
+    moment = now or datetime.max.replace(tzinfo=UTC)
+    states = {a.key: status(a, moment, drafts, future) for a in content.articles}
+    held = Counter(state for state in states.values() if state in ("draft", "scheduled"))
+    expired = sorted((a for a in content.articles if states[a.key] == "expired"),
+                     key=lambda a: (-a.date.timestamp(), a.slug))
+    articles = [a for a in content.articles if states[a.key] == "listed"]
     # Newest first; the slug breaks ties so that the order never depends on the disk.
     articles.sort(key=lambda a: (-a.date.timestamp(), a.slug))
     briefings = sorted(content.briefings, key=lambda b: (b.weight, b.title.casefold(), b.slug))
-    _check_collisions(articles, briefings)
-    return Site(config, tuple(articles), tuple(briefings), _tags(articles))
+    _check_collisions([*articles, *expired], briefings)
+    tags = _tags(articles, config.slugify)
+    tag_of_name = {name: tag for tag in tags for name in tag.spellings}
+    by_briefing: dict[str, list[Article]] = {}
+    by_tag: dict[str, list[Article]] = {}
+    for article in articles:
+        for slug in dict.fromkeys(article.briefings):
+            by_briefing.setdefault(slug, []).append(article)
+        for tag_slug in dict.fromkeys(tag_of_name[name].slug for name in article.tags):
+            by_tag.setdefault(tag_slug, []).append(article)
+    return Site(config, tuple(articles), tuple(briefings), tags,
+                {k: tuple(v) for k, v in by_briefing.items()},
+                {k: tuple(v) for k, v in by_tag.items()}, tag_of_name,
+                {b.slug: b for b in briefings}, tuple(expired), tuple(sorted(held.items())))
 
 
 def _check_collisions(articles: list[Article], briefings: list[Briefing]) -> None:
@@ -37,7 +68,7 @@ def _check_collisions(articles: list[Article], briefings: list[Briefing]) -> Non
         raise ContentError(problems)
 
 
-def _tags(articles: list[Article]) -> tuple[Tag, ...]:
+def _tags(articles: list[Article], mode: str) -> tuple[Tag, ...]:
     # Spellings that differ only in case share a page; different names that slugify alike
     # ("C++" and "C#") get a short stable suffix instead of silently merging.
     groups: dict[str, list[str]] = {}
@@ -46,7 +77,7 @@ def _tags(articles: list[Article]) -> tuple[Tag, ...]:
     taken: set[str] = set()
     tags = []
     for folded, spellings in sorted(groups.items()):
-        slug = slugs.slugify(folded)
+        slug = slugs.slugify(folded, mode)
         if slug in taken:
             slug = f"{slug}-{hashlib.sha1(folded.encode()).hexdigest()[:6]}"
         taken.add(slug)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from slugify import slugify as python_slugify
+
 # Letters and digits of any script, then dots, dashes and underscores: readable Unicode
 # slugs as Hugo and Zola keep them; nothing that can climb out of the output folder.
 MAX_BYTES = 200  # file names are limited to 255 bytes on most file systems
@@ -23,8 +25,11 @@ def check(slug: str) -> str | None:
     return None
 
 
-def slugify(name: str) -> str:
-    """Turn a tag name into its URL segment, keeping non-Latin letters readable."""
+def slugify(name: str, mode: str = "unicode") -> str:
+    """Turn a name into a URL segment: Unicode kept readable, or transliterated to ASCII."""
+    if mode == "ascii":
+        # python-slugify transliterates (서울 → seoul, Москва → moskva) with text-unidecode.
+        name = python_slugify(name, allow_unicode=False) or name
     text = unicodedata.normalize("NFC", name).casefold()
     text = re.sub(r"[^\w\s-]", "", text)
     text = re.sub(r"[\s_-]+", "-", text).strip("-")

@@ -1,66 +1,167 @@
-"""Find the theme, render pages through Jinja2, and list its static files."""
+"""Find the theme and its layers, render pages through Jinja2, and fingerprint its assets.
+
+Templates and static files are looked up in layers, first match wins: the site's
+`theme_overrides/` (and a bare `templates/` folder at the site root), then the theme,
+then the parents its `theme.yaml` names with `extends:`. A template that shadows another
+can extend the original with `{% extends "theme:article.html" %}`.
+"""
 
 from __future__ import annotations
 
+import hashlib
 import traceback
-from collections.abc import Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import jinja2
 
-from generator import dates
+from generator import dates, i18n
 from generator.errors import Problem, ThemeError, display_path
-from generator.model import Output, Page, SiteConfig
+from generator.model import Page, SiteConfig
+from generator.yamlload import YamlProblem, load
 
 PACKAGED = Path(__file__).resolve().parent / "themes"
 # An editable install runs from the checkout, where the default theme sits at the root.
 CHECKOUT = Path(__file__).resolve().parent.parent / "themes"
+OVERRIDES = "theme_overrides"
+FINGERPRINTED = (".css", ".js")
 
 
 @dataclass(frozen=True)
 class Theme:
-    """A theme's folder and the Jinja environment over its templates."""
+    """The theme's layers, the Jinja environment over them, and its static files."""
 
-    root: Path
+    root: Path  # the theme named in site.yaml
+    layers: tuple[Path, ...]  # folders holding templates/ and static/, first match wins
     env: jinja2.Environment
+    statics: dict[str, Path]  # output path (fingerprinted) → source file
+    assets: dict[str, str]  # static name as templates ask for it → output path
 
 
 def locate(site_root: Path, name: str) -> Path | None:
-    """Return the theme folder: the site's own `themes/<name>` first, then the shipped one."""
+    """Return a theme folder: the site's own `themes/<name>` first, then the shipped one."""
     for base in (site_root / "themes", PACKAGED, CHECKOUT):
         if (base / name / "templates").is_dir():
             return base / name
     return None
 
 
-def load_theme(site_root: Path, config: SiteConfig) -> Theme:
-    """Set up Jinja2 over the theme; raise ThemeError when it cannot be found."""
-    root = locate(site_root, config.theme)
-    if root is None:
-        raise ThemeError([Problem("site.yaml", None, (
-            f"theme '{config.theme}' not found in themes/ nor among the shipped themes; "
-            "fix 'theme' or create themes/" + config.theme + "/templates/"))])
+def _chain(site_root: Path, name: str) -> list[Path]:
+    """Return the theme and its parents, following `extends:` in each theme.yaml."""
+    chain: list[Path] = []
+    while True:
+        root = locate(site_root, name)
+        if root is None:
+            where = f"the theme.yaml of {chain[-1].name}" if chain else "site.yaml"
+            raise ThemeError([Problem(where, None, (
+                f"theme '{name}' not found in themes/ nor among the shipped themes; fix "
+                f"the name or create themes/{name}/templates/"))])
+        if root in chain:
+            raise ThemeError([Problem(str(root / "theme.yaml"), None,
+                                      f"themes extend each other in a circle ({name})")])
+        chain.append(root)
+        parent = _parent(root, site_root)
+        if parent is None:
+            return chain
+        name = parent
+
+
+def _parent(root: Path, site_root: Path) -> str | None:
+    spec = root / "theme.yaml"
+    if not spec.is_file():
+        return None
+    shown = display_path(spec, site_root)
+    try:
+        doc = load(spec.read_text(encoding="utf-8-sig"))
+    except YamlProblem as exc:
+        raise ThemeError([Problem(shown, exc.line, exc.message)]) from None
+    data = doc.data or {}
+    unknown = [k for k in data if k not in ("extends", "name", "description")] \
+        if isinstance(data, dict) else ["(not a mapping)"]
+    if unknown:
+        raise ThemeError([Problem(shown, doc.line(str(unknown[0])),
+                                  f"unknown key '{unknown[0]}'; theme.yaml takes extends, "
+                                  "name and description")])
+    parent = data.get("extends")
+    return str(parent) if parent else None
+
+
+def load_theme(site_root: Path, config: SiteConfig, cache_dir: Path | None = None) -> Theme:
+    """Set up Jinja2 over the theme's layers; raise ThemeError when something is missing."""
+    chain = _chain(site_root, config.theme)
+    own = [site_root / OVERRIDES] if (site_root / OVERRIDES).is_dir() else []
+    layers = tuple(own + chain)
+    folders = [layer / "templates" for layer in layers if (layer / "templates").is_dir()]
+    if (site_root / "templates").is_dir():
+        folders.insert(0, site_root / "templates")
+    theme_only = jinja2.FileSystemLoader([c / "templates" for c in chain])
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(root / "templates"),
-        autoescape=True,
+        loader=jinja2.ChoiceLoader([
+            jinja2.PrefixLoader({"theme": theme_only}, delimiter=":"),
+            jinja2.FileSystemLoader(folders),
+        ]),
+        # Plain-text templates (the email's text part) are not HTML: no escaping there.
+        autoescape=jinja2.select_autoescape(disabled_extensions=("txt",), default=True,
+                                            default_for_string=True),
         undefined=jinja2.StrictUndefined,
+        # Compiled templates keyed by their source's checksum: no compile on each build.
+        bytecode_cache=jinja2.FileSystemBytecodeCache(str(cache_dir)) if cache_dir else None,
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+    statics, assets = _statics(layers)
     tz = dates.zone(config.timezone)
     base_path = config.base_path
     env.globals.update(
         url=lambda path: base_path + path,
         absolute=lambda path: config.base_url + path,
+        asset=_asset_url(assets, base_path),
+        t=i18n.translator(layers, config.language),
+        text_direction=i18n.direction(config.language),
     )
     env.filters.update(
+        absolute=lambda path: config.base_url + path,
         long_date=lambda moment: dates.long_date(moment, config.language, tz),
+        # A date in its own timezone (a digest period follows the digest calendar).
+        own_date=lambda moment: dates.long_date(moment, config.language),
         iso=lambda moment: dates.iso(moment.astimezone(tz)),
         year=lambda moment: moment.astimezone(tz).year,
     )
-    return Theme(root, env)
+    return Theme(chain[0], layers, env, statics, assets)
+
+
+def _statics(layers: tuple[Path, ...]) -> tuple[dict[str, Path], dict[str, str]]:
+    found: dict[str, Path] = {}
+    for layer in reversed(layers):  # later layers first, so that earlier ones shadow them
+        static = layer / "static"
+        if static.is_dir():
+            for path in static.rglob("*"):
+                if path.is_file():
+                    found[path.relative_to(static).as_posix()] = path
+    statics: dict[str, Path] = {}
+    assets: dict[str, str] = {}
+    for name in sorted(found):
+        source = found[name]
+        out = name
+        if source.suffix in FINGERPRINTED:
+            # A content hash in the name lets a CDN cache the file forever.
+            digest = hashlib.blake2b(source.read_bytes(), digest_size=4).hexdigest()
+            out = f"{name[: -len(source.suffix)]}.{digest}{source.suffix}"
+        statics["static/" + out] = source
+        assets[name] = "static/" + out
+    return statics, assets
+
+
+def _asset_url(assets: dict[str, str], base_path: str) -> Callable[[str], str]:
+    def asset(name: str) -> str:
+        if name not in assets:
+            raise KeyError(f"no static file '{name}' in the theme")
+        return base_path + assets[name]
+
+    return asset
 
 
 def _template_line(exc: BaseException, root: Path) -> tuple[str, int | None]:
@@ -71,37 +172,40 @@ def _template_line(exc: BaseException, root: Path) -> tuple[str, int | None]:
     return "templates", None
 
 
-def render_pages(theme: Theme, pages: list[Page], site_root: Path) -> list[Output]:
-    """Render every page; raise ThemeError listing each distinct template problem."""
-    outputs: list[Output] = []
-    problems: dict[str, Problem] = {}
-    for page in pages:
-        try:
-            html = theme.env.get_template(page.template).render(page.context)
-        except jinja2.TemplateSyntaxError as exc:
-            where = display_path(Path(exc.filename), site_root) if exc.filename else page.template
-            problem = Problem(where, exc.lineno, f"template syntax error: {exc.message}")
-        except jinja2.TemplateNotFound as exc:
-            problem = Problem(display_path(theme.root / "templates", site_root), None,
-                              f"template '{exc.name}' not found; add it to the theme")
-        except Exception as exc:  # any error raised while a template runs is the theme's
-            where, line = _template_line(exc, site_root)
-            problem = Problem(where, line, f"{exc} (rendering /{page.path}); fix the template")
-        else:
-            outputs.append(Output(page.path, html.encode("utf-8")))
+def render_page(theme: Theme, page: Page, site_root: Path,
+                extra: dict[str, Any] | None = None) -> str | Problem:
+    """Render one page; return its HTML, or the template problem that stopped it."""
+    try:
+        context = {**page.context, **extra} if extra else page.context
+        return theme.env.get_template(page.template).render(context)
+    except jinja2.TemplateSyntaxError as exc:
+        where = display_path(Path(exc.filename), site_root) if exc.filename else page.template
+        return Problem(where, exc.lineno, f"template syntax error: {exc.message}")
+    except jinja2.TemplateNotFound as exc:
+        return Problem(display_path(theme.root / "templates", site_root), None,
+                       f"template '{exc.name}' not found; add it to the theme")
+    except Exception as exc:  # any error raised while a template runs is the theme's
+        where, line = _template_line(exc, site_root)
+        return Problem(where, line, f"{exc} (rendering /{page.path}); fix the template")
+
+
+def templates_digest(theme: Theme, site_root: Path) -> str:
+    """Digest every template and asset name: a change to any re-renders every page."""
+    h = hashlib.blake2b(digest_size=16)
+    folders = [site_root / "templates"] + [layer / "templates" for layer in theme.layers]
+    folders += [layer / "i18n" for layer in theme.layers]
+    for folder in folders:
+        if not folder.is_dir():
             continue
-        problems.setdefault(str(problem).split(" (rendering")[0], problem)
-    if problems:
-        raise ThemeError(list(problems.values()))
-    return outputs
-
-
-def static_files(theme: Theme) -> Iterator[tuple[str, Path]]:
-    """Yield (output path, source file) for the theme's static folder, in sorted order."""
-    static = theme.root / "static"
-    if static.is_dir():
-        for path in sorted(static.rglob("*")):
+        h.update(str(folder).encode() + b"\0")
+        for path in sorted(folder.rglob("*")):
             if path.is_file():
-                yield "static/" + path.relative_to(static).as_posix(), path
+                h.update(path.relative_to(folder).as_posix().encode() + b"\0")
+                h.update(path.read_bytes() + b"\0")
+    h.update(repr(sorted(theme.assets.items())).encode())
+    return h.hexdigest()
 
 
+def static_files(theme: Theme) -> list[tuple[str, Path]]:
+    """Return (output path, source file) of every static file, in sorted order."""
+    return sorted(theme.statics.items())

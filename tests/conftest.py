@@ -53,9 +53,14 @@ def copy_site(tmp_path: Path) -> Callable[[str], Path]:
     return copy
 
 
+# The build's "now" (it decides which digest editions are complete): fixed for repeatability.
+NOW_EPOCH = "1767225600"  # 2026-01-01T00:00:00Z
+
+
 def build(site: Path, *args: str) -> Result:
-    """Run `briefings build --site SITE ARGS` in-process."""
-    return CliRunner().invoke(main, ["build", "--site", str(site), *args])
+    """Run `briefings build --site SITE ARGS` in-process, with a fixed SOURCE_DATE_EPOCH."""
+    return CliRunner().invoke(main, ["build", "--site", str(site), *args],
+                              env={"SOURCE_DATE_EPOCH": NOW_EPOCH})
 
 
 def tree_digest(folder: Path) -> dict[str, str]:

@@ -285,7 +285,7 @@ def check_korean_emoji_title(public: Path) -> None:
 
 def check_control_characters_feeds(public: Path) -> None:
     feeds = sorted(public.rglob("*.xml"))
-    assert len(feeds) == 6
+    assert len([f for f in feeds if "digests" not in f.parts]) == 6
     for path in feeds:
         feed = feedparser.parse(path.read_bytes())
         assert not feed.bozo, f"{path}: {feed.get('bozo_exception')}"

@@ -1,0 +1,66 @@
+"""The theme's UI strings in the site language, from `i18n/<lang>.yaml` in each theme layer."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from babel import Locale
+from markupsafe import Markup
+
+from generator.errors import Problem, ThemeError
+from generator.yamlload import YamlProblem, load
+
+FALLBACK = "en"
+
+
+def _candidates(language: str) -> list[str]:
+    """Return the files to look in, most specific first: pt-BR, pt, then English."""
+    parts = language.replace("_", "-").split("-")
+    names = ["-".join(parts[:n]) for n in range(len(parts), 0, -1)]
+    return [*dict.fromkeys([*names, FALLBACK])]
+
+
+def _strings(path: Path) -> dict[str, str]:
+    try:
+        doc = load(path.read_text(encoding="utf-8-sig"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ThemeError([Problem(str(path), None, f"cannot be read: {exc}")]) from None
+    except YamlProblem as exc:
+        raise ThemeError([Problem(str(path), exc.line, exc.message)]) from None
+    if not isinstance(doc.data, dict):
+        raise ThemeError([Problem(str(path), 1, "must map message keys to text")])
+    return {str(k): str(v) for k, v in doc.data.items()}
+
+
+def translator(layers: tuple[Path, ...], language: str) -> Callable[..., str]:
+    """Return t(key, n=None, **values): the string for the site language, else English."""
+    table: dict[str, str] = {}
+    for name in reversed(_candidates(language)):  # specific languages override general ones
+        for layer in reversed(layers):  # and earlier layers override later ones
+            path = layer / "i18n" / f"{name}.yaml"
+            if path.is_file():
+                table.update(_strings(path))
+
+    def t(key: str, n: int | None = None, **values: Any) -> str:
+        if n is not None:
+            plural = f"{key}_one" if n == 1 and f"{key}_one" in table else f"{key}_other"
+            key = plural if plural in table else key
+            values["n"] = n
+        text = table.get(key)
+        if text is None:
+            raise KeyError(f"no UI string '{key}' in the theme's i18n/{FALLBACK}.yaml")
+        # The theme's strings are trusted markup; the values put into them are escaped
+        # unless they are markup already (a link built in the template).
+        return Markup(text).format(**values) if values else Markup(text)
+
+    return t
+
+
+def direction(language: str) -> str:
+    """Return "rtl" for right-to-left languages (Arabic, Hebrew, Persian…), else "ltr"."""
+    try:
+        return str(Locale.parse(language, sep="-").text_direction)
+    except (ValueError, TypeError, LookupError):
+        return "ltr"

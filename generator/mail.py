@@ -1,0 +1,16 @@
+"""Make an edition's HTML email-ready: every style inlined, nothing external left."""
+
+from __future__ import annotations
+
+import css_inline
+
+# Mail clients drop <style> blocks and never load stylesheets or scripts: styles go onto
+# each element; remote stylesheets are never fetched (the build stays offline and
+# deterministic).
+_INLINER = css_inline.CSSInliner(keep_style_tags=False, keep_link_tags=False,
+                                 load_remote_stylesheets=False)
+
+
+def inline_css(html: str) -> str:
+    """Inline the page's <style> rules into style attributes and drop the <style> tags."""
+    return str(_INLINER.inline(html))

@@ -1,0 +1,64 @@
+"""Spread CPU-bound work over processes; the results never depend on the number of jobs."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import signal
+from collections.abc import Callable, Sequence
+from typing import TypeVar
+
+Item = TypeVar("Item")
+Result = TypeVar("Result")
+Progress = Callable[[str, int, int], None]
+
+MIN_PER_JOB = 64  # below this, starting processes costs more than it saves
+
+
+def default_jobs() -> int:
+    """Return the number of CPUs this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def _worker_signals() -> None:
+    # The parent handles Ctrl-C and SIGTERM and stops the pool; workers just end.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
+def run(fn: Callable[[Item], Result], items: Sequence[Item], jobs: int,
+        progress: Progress | None = None, label: str = "") -> list[Result]:
+    """Apply `fn` to every item, in order, over up to `jobs` processes."""
+    total = len(items)
+    forkable = "fork" in multiprocessing.get_all_start_methods()
+    if jobs <= 1 or total < 2 * MIN_PER_JOB or not forkable:
+        results = []
+        for done, item in enumerate(items, 1):
+            results.append(fn(item))
+            if progress and done % 50 == 0:
+                progress(label, done, total)
+        if progress:
+            progress(label, total, total)
+        return results
+    # fork: workers inherit the site model already in memory instead of receiving copies.
+    context = multiprocessing.get_context("fork")
+    chunk = max(8, min(256, total // (jobs * 8) or 1))
+    pool = context.Pool(jobs, initializer=_worker_signals)
+    try:
+        results = []
+        for done, result in enumerate(pool.imap(fn, items, chunksize=chunk), 1):
+            results.append(result)
+            if progress and done % 50 == 0:
+                progress(label, done, total)
+        pool.close()
+    except BaseException:
+        pool.terminate()
+        raise
+    finally:
+        pool.join()
+    if progress:
+        progress(label, total, total)
+    return results

@@ -1,0 +1,144 @@
+"""Parse one content file's bytes into checked front matter and rendered HTML. Pure."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from typing import Any
+
+from generator import __version__, dates, markdown
+from generator.errors import Problem
+from generator.frontmatter import FrontMatterProblem, decode, split
+from generator.schema import (
+    Field,
+    flag,
+    mapping,
+    nonempty,
+    text,
+    text_list,
+    validate,
+    web_url,
+    whole,
+)
+from generator.yamlload import YamlProblem, load
+
+PARSER_VERSION = "4"  # bump when parsing changes what it produces
+
+
+def _raw(value: Any) -> Any:
+    return value
+
+
+ARTICLE_FIELDS = {
+    "title": Field(nonempty, required=True),
+    "date": Field(_raw, required=True),
+    "updated": Field(_raw),
+    "author": Field(text),
+    "source": Field(text),
+    "source_url": Field(web_url),
+    "briefings": Field(text_list),
+    "tags": Field(text_list),
+    "summary": Field(text),
+    "draft": Field(flag),
+    "slug": Field(text),
+    "id": Field(nonempty),
+    "publish_date": Field(_raw),
+    "expires": Field(_raw),
+    "image": Field(text),
+    "extra": Field(mapping),
+}
+BRIEFING_FIELDS = {
+    "title": Field(nonempty, required=True),
+    "summary": Field(text),
+    "weight": Field(whole),
+    "updated": Field(_raw),
+}
+FIELDS = {"article": ARTICLE_FIELDS, "briefing": BRIEFING_FIELDS}
+DATE_KEYS = ("date", "updated", "publish_date", "expires")
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything besides the file's bytes that changes what parsing produces."""
+
+    raw_html: str
+    timezone: str
+
+    def key(self) -> str:
+        """Return the part of a cache key these settings contribute."""
+        return f"{__version__}/{PARSER_VERSION}/{self.raw_html}/{self.timezone}"
+
+
+@dataclass(frozen=True)
+class ParsedFile:
+    """A content file's checked front matter (dates parsed), or the problems found."""
+
+    path: str  # as shown to the user, relative to the site root
+    kind: str  # "article" or "briefing"
+    values: dict[str, Any]
+    lines: dict[str, int]  # file line of each top-level key
+    first_paragraph: str
+    problems: tuple[Problem, ...]
+    usable: bool  # the front matter was a mapping, so values can be used
+
+    def line(self, key: str) -> int | None:
+        """Return the file line of a key, if it was given."""
+        return self.lines.get(key)
+
+
+def cache_key(kind: str, path: str, raw: bytes, settings: Settings) -> str:
+    """Key a parse result by everything that produced it."""
+    digest = hashlib.blake2b(raw, digest_size=20)
+    digest.update(f"\0{kind}\0{path}\0{settings.key()}".encode())
+    return digest.hexdigest()
+
+
+def parse_file(kind: str, path: str, raw: bytes, settings: Settings) -> tuple[ParsedFile, str]:
+    """Parse a content file; return its record and the HTML of its body."""
+    problems: list[Problem] = []
+
+    def failed(line: int | None, message: str) -> tuple[ParsedFile, str]:
+        return ParsedFile(path, kind, {}, {}, "", (Problem(path, line, message),), False), ""
+
+    try:
+        text_ = decode(raw)
+    except UnicodeDecodeError as exc:
+        return failed(None, f"is not UTF-8 text (bad byte at offset {exc.start}); "
+                      "save the file as UTF-8")
+    try:
+        parts = split(text_)
+        doc = load(parts.front)
+    except FrontMatterProblem as exc:
+        return failed(exc.line, exc.message)
+    except YamlProblem as exc:
+        # The YAML starts on the line after the opening '---'.
+        return failed(exc.line + 1 if exc.line is not None else None, exc.message)
+    offset = parts.front_line - 1
+    if not isinstance(doc.data, dict):
+        kind_of = "empty" if doc.data is None else (
+            "a list" if isinstance(doc.data, list) else f"the single value {doc.data!r}")
+        return failed(parts.front_line, f"the front matter is {kind_of}, not a mapping; "
+                      "write 'key: value' lines such as 'title: ...'")
+    values, found = validate(doc.data, FIELDS[kind], doc, path, line_offset=offset)
+    problems.extend(found)
+    lines = {key[0]: line + offset for key, line in doc.lines.items() if len(key) == 1}
+    tz = dates.zone(settings.timezone)
+    for key in DATE_KEYS:
+        if key in values:
+            try:
+                values[key] = dates.parse(values[key], tz)
+            except Exception as exc:
+                problems.append(Problem(path, lines.get(key), f"'{key}': {exc}"))
+                del values[key]
+    html, first = markdown.render(parts.body, settings.raw_html)
+    return ParsedFile(path, kind, values, lines, first, tuple(problems), True), html
+
+
+Job = tuple[str, str, str, bytes, Settings]  # key, kind, path, bytes, settings
+
+
+def parse_job(job: Job) -> tuple[str, ParsedFile, str]:
+    """Parse one job in a worker process; return its key with the results."""
+    key, kind, path, raw, settings = job
+    parsed, html = parse_file(kind, path, raw, settings)
+    return key, parsed, html

@@ -1,0 +1,169 @@
+"""The cache and incremental publishing never change what a build produces."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from generator import output
+from tests.conftest import build, tree_digest, write_files
+
+
+def big_site(root: Path, articles: int = 160) -> Path:
+    files: dict[str, str] = {
+        "site.yaml": "title: Big\nbase_url: https://big.example/\ntimezone: Asia/Seoul\n",
+    }
+    for b in range(4):
+        files[f"content/briefings/b{b}.md"] = (
+            f"---\ntitle: Topic {b}\nweight: {b}\n---\nAbout {b}.\n")
+    for i in range(articles):
+        files[f"content/articles/a{i:03d}.md"] = (
+            f"---\ntitle: Article {i}\ndate: 2025-{1 + i % 12:02d}-{1 + i % 27:02d}T10:00:00Z\n"
+            f"briefings: [b{i % 4}]\ntags: [t{i % 7}, t{i % 5}]\n---\n"
+            f"Body of article {i} with a [link](../a{(i + 1) % articles:03d}/).\n\n## Part\n\n"
+            + "Some words here. " * 40 + "\n")
+    write_files(root, files)
+    return root
+
+
+def fresh(site: Path, tmp: Path, name: str) -> dict[str, str]:
+    out = tmp / name
+    result = build(site, "--no-cache", "--output", str(out), "-j", "1")
+    assert result.exit_code == 0, result.output
+    return tree_digest(out)
+
+
+def test_jobs_do_not_change_output(tmp_path: Path) -> None:
+    site = big_site(tmp_path / "site")
+    one = tmp_path / "one"
+    two = tmp_path / "two"
+    assert build(site, "--no-cache", "-j", "1", "--output", str(one)).exit_code == 0
+    assert build(site, "--no-cache", "-j", "2", "--output", str(two)).exit_code == 0
+    assert tree_digest(one) == tree_digest(two)
+    assert len(list((one / "articles").glob("*/index.html"))) == 160
+
+
+def test_cached_rebuilds_equal_fresh_builds(tmp_path: Path) -> None:
+    site = big_site(tmp_path / "site")
+    out = site / "public"
+    assert build(site, "-j", "2").exit_code == 0
+    assert tree_digest(out) == fresh(site, tmp_path, "f0")
+    nothing = build(site, "-v")
+    assert "(0 files changed)" in nothing.output
+    # Edit one article's body, another's title (its neighbours and lists change too).
+    a1 = site / "content/articles/a001.md"
+    a1.write_text(a1.read_text() + "\nA new closing line.\n")
+    a2 = site / "content/articles/a002.md"
+    a2.write_text(a2.read_text().replace("title: Article 2", "title: Article Two"))
+    result = build(site)
+    assert result.exit_code == 0 and "(0 files changed)" not in result.output
+    assert tree_digest(out) == fresh(site, tmp_path, "f1")
+    assert "A new closing line." in (out / "articles/a001/index.html").read_text()
+    # Delete one, add one, change the config and a template.
+    (site / "content/articles/a003.md").unlink()
+    write_files(site, {"content/articles/new.md": "---\ntitle: New\ndate: 2026-01-01\n---\nN.\n"})
+    assert build(site).exit_code == 0
+    assert not (out / "articles/a003").exists()
+    assert tree_digest(out) == fresh(site, tmp_path, "f2")
+    cfg = site / "site.yaml"
+    cfg.write_text(cfg.read_text().replace("title: Big", "title: Bigger"))
+    assert build(site).exit_code == 0
+    assert tree_digest(out) == fresh(site, tmp_path, "f3")
+
+
+def test_template_edit_rerenders_every_page(tmp_path: Path) -> None:
+    from tests.conftest import REPO
+
+    site = big_site(tmp_path / "site", 20)
+    shutil.copytree(REPO / "themes/default", site / "themes/default")
+    assert build(site).exit_code == 0
+    base = site / "themes/default/templates/base.html"
+    base.write_text(base.read_text().replace("Built with Briefings.", "Built with care."))
+    assert build(site).exit_code == 0
+    pages = [p for p in (site / "public").rglob("*.html") if p.name != "email.html"]
+    assert pages and all("Built with care." in p.read_text() for p in pages)
+    assert tree_digest(site / "public") == fresh(site, tmp_path, "f")
+
+
+def test_unchanged_files_keep_inode_and_mtime(tmp_path: Path) -> None:
+    site = big_site(tmp_path / "site", 20)
+    assert build(site).exit_code == 0
+    untouched = site / "public/articles/a010/index.html"
+    edited = site / "public/articles/a001/index.html"
+    before = {p: os.stat(p) for p in (untouched, edited)}
+    a1 = site / "content/articles/a001.md"
+    a1.write_text(a1.read_text() + "\nMore.\n")
+    assert build(site).exit_code == 0
+    after_untouched = os.stat(untouched)
+    assert (after_untouched.st_ino, after_untouched.st_mtime_ns) == (
+        before[untouched].st_ino, before[untouched].st_mtime_ns)
+    assert os.stat(edited).st_ino != before[edited].st_ino
+
+
+@pytest.mark.parametrize("damage", ["delete", "truncate", "garbage", "foreign-sqlite",
+                                    "snapshot-garbage", "folder-is-file"])
+def test_damaged_cache_is_rebuilt_not_fatal(tmp_path: Path, damage: str) -> None:
+    import sqlite3
+
+    site = big_site(tmp_path / "site", 30)
+    assert build(site).exit_code == 0
+    expected = tree_digest(site / "public")
+    cache = site / ".briefings-cache"
+    db = cache / "cache.sqlite"
+    if damage == "delete":
+        shutil.rmtree(cache)
+    elif damage == "truncate":
+        db.write_bytes(db.read_bytes()[:100])
+    elif damage == "garbage":
+        db.write_bytes(b"not a database at all" * 100)
+    elif damage == "foreign-sqlite":
+        db.unlink()
+        conn = sqlite3.connect(db)
+        conn.execute("CREATE TABLE other (x)")
+        conn.commit()
+        conn.close()
+    elif damage == "snapshot-garbage":
+        (cache / "snapshot.pickle").write_bytes(b"\x80\x04garbage")
+    elif damage == "folder-is-file":
+        shutil.rmtree(cache)
+        cache.write_text("oops")
+    a1 = site / "content/articles/a001.md"
+    a1.write_text(a1.read_text() + "\nAfter damage.\n")
+    result = build(site)
+    assert result.exit_code == 0, result.output
+    assert "After damage." in (site / "public/articles/a001/index.html").read_text()
+    assert tree_digest(site / "public") == fresh(site, tmp_path, "f")
+    assert tree_digest(site / "public") != expected
+
+
+def test_publish_killed_midway_is_completed_by_the_next_build(tmp_path: Path,
+                                                              monkeypatch: pytest.MonkeyPatch
+                                                              ) -> None:
+    site = big_site(tmp_path / "site", 20)
+    assert build(site).exit_code == 0
+    for name in ("a001", "a002", "a003"):
+        path = site / f"content/articles/{name}.md"
+        path.write_text(path.read_text() + "\nChanged.\n")
+    real_replace = os.replace
+    calls = {"n": 0}
+
+    def dying_replace(src: str | os.PathLike[str], dst: str | os.PathLike[str]) -> None:
+        calls["n"] += 1
+        if calls["n"] == 2:  # one file moved, then the process "dies"
+            raise SystemExit(137)
+        real_replace(src, dst)
+
+    monkeypatch.setattr(output.os, "replace", dying_replace)
+    build(site)
+    monkeypatch.setattr(output.os, "replace", real_replace)
+    journal = site / ".public.journal.json"
+    assert journal.exists()
+    plan = json.loads(journal.read_text())
+    assert len(plan["moves"]) >= 3
+    assert build(site).exit_code == 0
+    assert not journal.exists() and not (site / ".public.staging").exists()
+    assert tree_digest(site / "public") == fresh(site, tmp_path, "f")
