@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta, tzinfo
+from datetime import date, datetime, tzinfo
 from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -48,9 +48,8 @@ def parse(value: object, tz: tzinfo) -> datetime:
         ) from None
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=tz)
-    try:  # readable in every timezone a page or feed may show it in, a day either side
-        for shift in (timedelta(days=-1), timedelta(days=1)):
-            (parsed + shift).astimezone(UTC).astimezone(tz)
+    try:  # readable in the site timezone, where pages show it
+        parsed.astimezone(tz)
     except OverflowError:
         raise Invalid(f"{raw!r} is out of range; use a date between the years 1 and 9999"
                       ) from None

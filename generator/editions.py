@@ -70,12 +70,15 @@ def period_start(day: date, settings: DigestSettings) -> date:
 
 
 def next_start(start: date, settings: DigestSettings) -> date:
-    """Return the first day of the following period."""
-    if settings.period == "daily":
-        return start + timedelta(days=1)
-    if settings.period == "monthly":
-        return (start.replace(day=28) + timedelta(days=4)).replace(day=1)
-    return start + timedelta(days=7)
+    """Return the first day of the following period (the last day of the calendar at most)."""
+    try:
+        if settings.period == "daily":
+            return start + timedelta(days=1)
+        if settings.period == "monthly":
+            return (start.replace(day=28) + timedelta(days=4)).replace(day=1)
+        return start + timedelta(days=7)
+    except OverflowError:  # a period in December 9999 runs to the end of time
+        return date.max
 
 
 def key_of(start: date, settings: DigestSettings) -> str:

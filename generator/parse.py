@@ -22,7 +22,7 @@ from generator.schema import (
 )
 from generator.yamlload import YamlProblem, load
 
-PARSER_VERSION = "4"  # bump when parsing changes what it produces
+PARSER_VERSION = "5"  # bump when parsing changes what it produces
 
 
 def _raw(value: Any) -> Any:

@@ -63,6 +63,11 @@ def build(site: Path, *args: str) -> Result:
                               env={"SOURCE_DATE_EPOCH": NOW_EPOCH})
 
 
+def feed_files(folder: Path) -> list[Path]:
+    """Return every RSS and Atom feed under a folder (not the sitemap), sorted."""
+    return sorted(p for p in folder.rglob("*.xml") if p.name in ("feed.xml", "atom.xml"))
+
+
 def tree_digest(folder: Path) -> dict[str, str]:
     """Map every file under a folder to the SHA-256 of its bytes."""
     if not folder.exists():

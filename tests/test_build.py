@@ -8,11 +8,19 @@ from pathlib import Path
 import feedparser
 import pytest
 
-from tests.conftest import REPO, build, run_module, tree_digest, validate_html, write_files
+from tests.conftest import (
+    REPO,
+    build,
+    feed_files,
+    run_module,
+    tree_digest,
+    validate_html,
+    write_files,
+)
 
 
 def feeds_in(folder: Path) -> list[Path]:
-    return sorted(p for p in folder.rglob("*.xml") if p.name in ("feed.xml", "atom.xml"))
+    return feed_files(folder)
 
 
 def test_example_site_builds_valid_pages_and_feeds(tmp_path: Path) -> None:

@@ -15,7 +15,7 @@ from pathlib import Path
 import feedparser
 import pytest
 
-from tests.conftest import REPO, build, tree_digest, write_files
+from tests.conftest import REPO, build, feed_files, tree_digest, write_files
 
 Mutation = dict[str, str | bytes] | Callable[[Path], None]
 Check = Callable[[Path], None]
@@ -284,7 +284,7 @@ def check_korean_emoji_title(public: Path) -> None:
 
 
 def check_control_characters_feeds(public: Path) -> None:
-    feeds = sorted(public.rglob("*.xml"))
+    feeds = feed_files(public)
     assert len([f for f in feeds if "digests" not in f.parts]) == 6
     for path in feeds:
         feed = feedparser.parse(path.read_bytes())

@@ -15,7 +15,8 @@ from tests.conftest import build, tree_digest, write_files
 
 def big_site(root: Path, articles: int = 160) -> Path:
     files: dict[str, str] = {
-        "site.yaml": "title: Big\nbase_url: https://big.example/\ntimezone: Asia/Seoul\n",
+        "site.yaml": "title: Big\nbase_url: https://big.example/\ntimezone: Asia/Seoul\n"
+                     "search: false\n",
     }
     for b in range(4):
         files[f"content/briefings/b{b}.md"] = (
@@ -82,7 +83,9 @@ def test_template_edit_rerenders_every_page(tmp_path: Path) -> None:
     shutil.copytree(REPO / "themes/default", site / "themes/default")
     assert build(site).exit_code == 0
     base = site / "themes/default/templates/base.html"
-    base.write_text(base.read_text().replace("Built with Briefings.", "Built with care."))
+    text = base.read_text()
+    assert "{{ t('built_with') }}" in text
+    base.write_text(text.replace("{{ t('built_with') }}", "Built with care."))
     assert build(site).exit_code == 0
     pages = [p for p in (site / "public").rglob("*.html") if p.name != "email.html"]
     assert pages and all("Built with care." in p.read_text() for p in pages)

@@ -26,11 +26,11 @@ from hypothesis import strategies as st
 
 from generator import dates
 from generator.xmlchars import strip_forbidden
-from tests.conftest import build, write_files
+from tests.conftest import build, feed_files, write_files
 
 ARTICLE = "content/articles/a.md"
 SITE_FILES: dict[str, str | bytes] = {
-    "site.yaml": 'title: "Property site"\nbase_url: "https://example.org/"\n'
+    "site.yaml": 'title: "Property site"\nbase_url: "https://example.org/"\nsearch: false\n'
                  "timezone: Asia/Seoul\nauthor: Desk\n",
     "content/briefings/alpha.md": "---\ntitle: Alpha\n---\nThe overview.\n",
 }
@@ -138,7 +138,7 @@ def build_article(front_yaml: str, body: str) -> tuple[int, str, BaseException |
         feeds = {}
         if result.exit_code == 0:
             feeds = {p.relative_to(site / "public").as_posix(): feedparser.parse(p.read_bytes())
-                     for p in sorted((site / "public").rglob("*.xml"))}
+                     for p in feed_files(site / "public")}
         return result.exit_code, result.output, result.exception, feeds
 
 
