@@ -19,6 +19,15 @@ class Problem:
         return f"{where}: {self.message}"
 
 
+class LineProblem(Exception):
+    """A problem found while reading one text, at a 1-based line when known."""
+
+    def __init__(self, line: int | None, message: str) -> None:
+        super().__init__(message)
+        self.line = line
+        self.message = message
+
+
 class BriefingsError(Exception):
     """Base of every error the user can fix."""
 

@@ -4,16 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from generator.errors import LineProblem
 from generator.xmlchars import strip_forbidden
 
 
-class FrontMatterProblem(Exception):
+class FrontMatterProblem(LineProblem):
     """The file's front matter fences are wrong."""
-
-    def __init__(self, line: int | None, message: str) -> None:
-        super().__init__(message)
-        self.line = line
-        self.message = message
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,8 @@ from typing import Any, ClassVar
 
 import yaml
 
+from generator.errors import LineProblem
+
 # libyaml's C parser is several times faster; the pure-Python one gives the same results.
 _Base: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -37,13 +39,8 @@ _resolver("tag:yaml.org,2002:null", r"^(?:~|null|Null|NULL|)$", ["~", "n", "N", 
 _resolver("tag:yaml.org,2002:merge", r"^(?:<<)$", "<")
 
 
-class YamlProblem(Exception):
+class YamlProblem(LineProblem):
     """YAML that cannot be read; `line` is 1-based within the text given."""
-
-    def __init__(self, line: int | None, message: str) -> None:
-        super().__init__(message)
-        self.line = line
-        self.message = message
 
 
 @dataclass(frozen=True)
