@@ -128,7 +128,9 @@ def build(options: BuildOptions) -> BuildResult:
 def _search(planned: list[Page], digests: list[str], digester: Digester,
             publisher: Publisher) -> None:
     """Index the article pages for search, unless none of them changed."""
-    chosen = [(p, d) for p, d in zip(planned, digests, strict=True) if p.body_key]
+    # Expired articles keep their page but leave every list: search included.
+    chosen = [(p, d) for p, d in zip(planned, digests, strict=True)
+              if p.body_key and not p.context.get("expired")]
     digest = digester.digest("search", [d for _, d in chosen])
     previous = [path for path, d in publisher.previous.items()
                 if path.startswith(search.FOLDER)]

@@ -36,21 +36,32 @@ def _strings(path: Path) -> dict[str, str]:
 
 def translator(layers: tuple[Path, ...], language: str) -> Callable[..., str]:
     """Return t(key, n=None, **values): the string for the site language, else English."""
-    table: dict[str, str] = {}
-    for name in reversed(_candidates(language)):  # specific languages override general ones
-        for layer in reversed(layers):  # and earlier layers override later ones
+    tables: list[dict[str, str]] = []  # most specific language first
+    for name in _candidates(language):
+        table: dict[str, str] = {}
+        for layer in reversed(layers):  # earlier layers override later ones
             path = layer / "i18n" / f"{name}.yaml"
             if path.is_file():
                 table.update(_strings(path))
+        tables.append(table)
+
+    def lookup(key: str, n: int | None) -> str | None:
+        # A language answers for a key when it has any form of it, so that Korean's single
+        # plural form is never mixed with English's "_one".
+        for table in tables:
+            forms = ([f"{key}_one"] if n == 1 else []) + [f"{key}_other", key] \
+                if n is not None else [key]
+            for form in forms:
+                if form in table:
+                    return table[form]
+        return None
 
     def t(key: str, n: int | None = None, **values: Any) -> str:
-        if n is not None:
-            plural = f"{key}_one" if n == 1 and f"{key}_one" in table else f"{key}_other"
-            key = plural if plural in table else key
-            values["n"] = n
-        text = table.get(key)
+        text = lookup(key, n)
         if text is None:
             raise KeyError(f"no UI string '{key}' in the theme's i18n/{FALLBACK}.yaml")
+        if n is not None:
+            values["n"] = n
         # The theme's strings are trusted markup; the values put into them are escaped
         # unless they are markup already (a link built in the template).
         return Markup(text).format(**values) if values else Markup(text)

@@ -14,7 +14,7 @@ def sitemap(config: SiteConfig, pages: list[Page]) -> Output:
     """List every HTML page with its last modification, URLs percent-encoded."""
     root = ET.Element("urlset", xmlns=NS)
     for page in sorted(pages, key=lambda p: p.path):
-        if page.kind != "html" or page.path in UNLISTED:
+        if page.kind != "html" or page.path in UNLISTED or page.context.get("expired"):
             continue
         folder = page.path.removesuffix("index.html")
         entry = ET.SubElement(root, "url")

@@ -96,10 +96,13 @@ def load_theme(site_root: Path, config: SiteConfig, cache_dir: Path | None = Non
     folders = [layer / "templates" for layer in layers if (layer / "templates").is_dir()]
     if (site_root / "templates").is_dir():
         folders.insert(0, site_root / "templates")
+    # "theme:x.html" is the theme's own template (for overrides that extend it);
+    # "parent:x.html" is the parent theme's (for a child theme that extends it).
     theme_only = jinja2.FileSystemLoader([c / "templates" for c in chain])
+    parents = jinja2.FileSystemLoader([c / "templates" for c in chain[1:]])
     env = jinja2.Environment(
         loader=jinja2.ChoiceLoader([
-            jinja2.PrefixLoader({"theme": theme_only}, delimiter=":"),
+            jinja2.PrefixLoader({"theme": theme_only, "parent": parents}, delimiter=":"),
             jinja2.FileSystemLoader(folders),
         ]),
         # Plain-text templates (the email's text part) are not HTML: no escaping there.

@@ -1,0 +1,1 @@
+"""Benchmarks for Briefings: build-time comparison against Hugo and Pelican."""
