@@ -40,6 +40,7 @@ class BuildOptions:
     now: datetime | None = None  # the build's "now"; None: SOURCE_DATE_EPOCH, else the clock
     include_current: bool = False  # publish the digest edition still in progress
     future: bool = False  # also publish articles whose publish_date is still to come
+    refresh_search: bool = True  # False: keep the previous search index (the preview's edits)
     progress: Progress | None = None
 
 
@@ -97,7 +98,7 @@ def build(options: BuildOptions) -> BuildResult:
         feed_count += _digest_feeds(site, editions, digester, publisher, the_theme, root)
         lap("feeds")
         if config.search:
-            _search(planned, digests, digester, publisher)
+            _search(planned, digests, digester, publisher, options.refresh_search)
         for extra in (sitemap(config, planned), robots(config)):
             digest = of_bytes(extra.data)
             if not publisher.unchanged(extra.path, digest):
@@ -126,22 +127,24 @@ def build(options: BuildOptions) -> BuildResult:
 
 
 def _search(planned: list[Page], digests: list[str], digester: Digester,
-            publisher: Publisher) -> None:
+            publisher: Publisher, refresh: bool) -> None:
     """Index the article pages for search, unless none of them changed."""
     # Expired articles keep their page but leave every list: search included.
     chosen = [(p, d) for p, d in zip(planned, digests, strict=True)
               if p.body_key and not p.context.get("expired")]
     digest = digester.digest("search", [d for _, d in chosen])
-    previous = [path for path, d in publisher.previous.items()
-                if path.startswith(search.FOLDER)]
-    if previous and all(publisher.unchanged(path, digest) for path in previous):
+    previous = {path: d for path, d in publisher.previous.items()
+                if path.startswith(search.FOLDER)}
+    # Keep the index as it is: under its own digests when not refreshing, or because no
+    # article page changed.
+    kept = (previous.items() if not refresh
+            else [(path, digest) for path in previous])
+    if previous and all(publisher.unchanged(path, d) for path, d in kept):
         return
     pages = []
     for page, _ in chosen:
         staged = publisher.staging / page.path
-        source = staged if staged.is_file() else publisher.out / page.path
-        url = "/" + page.path.removesuffix("index.html")
-        pages.append((url, source.read_text(encoding="utf-8")))
+        pages.append((page.path, staged if staged.is_file() else publisher.out / page.path))
     for output in search.build_index(pages):
         publisher.write(output.path, output.data, digest)
 

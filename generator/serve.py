@@ -9,6 +9,7 @@ import threading
 import time
 import webbrowser
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from types import FrameType
 
@@ -26,11 +27,16 @@ def build_callable(site_root: Path, out: Path, drafts: bool, base_url: str,
     """Return the rebuild the preview server calls; it knows the build, the server does not."""
     options = BuildOptions(site_root, output_dir=out, drafts=drafts, force=True,
                            base_url=base_url)
+    builds = [0]
 
     def rebuild() -> list[str]:
         started = time.perf_counter()
         try:
-            result = build(options)
+            # The search index is made by the first build only: re-indexing every page on
+            # each save would cost seconds on a large site, for a box rarely used while
+            # writing. Restart the preview to refresh it.
+            result = build(replace(options, refresh_search=builds[0] == 0))
+            builds[0] += 1
         except SiteError as exc:
             errors = [str(p) for p in exc.problems]
         except BriefingsError as exc:

@@ -24,7 +24,8 @@ async function run() {
   for (const data of shown) {
     const item = document.createElement("li");
     const link = document.createElement("a");
-    link.href = data.url;
+    // Pagefind knows pages by their path in the output; the site may live under a prefix.
+    link.href = form.dataset.base + data.url.replace(/^\//, "");
     link.className = "search-result-link";
     link.textContent = data.meta.title || data.url;
     const excerpt = document.createElement("p");
