@@ -411,8 +411,11 @@ def size_markdown(data: dict[str, Any]) -> str:
              "Cases: " + "; ".join(f"`{c}` = {label}" for c, label in CASE_LABELS.items())
              + ".\n", markdown_table(data), "\nTools:\n"]
     for name, result in tools.items():
+        options = result.get("options") or {}
+        flags = " ".join(f"{k}={v}" for k, v in options.items() if v not in ("", False))
         parts.append(f"- {TOOL_LABELS[name]}: {result['version']}; measured "
-                     f"{result['measured_at']}; `{result['command']}`")
+                     f"{result['measured_at']}; `{result['command']}`"
+                     + (f"; runner options: {flags}" if flags else ""))
     return "\n".join(parts) + "\n"
 
 
@@ -538,6 +541,9 @@ def save(args: argparse.Namespace, n: int, tools: list[Tool],
             data = {}
     data.update({"articles": n, "seed": args.seed, "machine": info["machine"],
                  "gnu_time": info["gnu_time"]})
+    options = {"runs": args.runs, "runs_pelican": args.runs_pelican or args.runs,
+               "briefings_full_cache": args.briefings_full_cache,
+               "briefings_args": args.briefings_args, "idle_wait": args.idle_wait}
     results: dict[str, Any] = data.setdefault("tools", {})
     now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
     for tool in tools:
@@ -545,7 +551,7 @@ def save(args: argparse.Namespace, n: int, tools: list[Tool],
         results[tool.name] = {
             "version": info["versions"][tool.name],
             "measured_at": now, "runs_requested": len({r["round"] for r in rows}),
-            "command": rows[0]["command"] if rows else "",
+            "command": rows[0]["command"] if rows else "", "options": options,
             "summary": summarise(rows), "runs": rows}
     data["tools"] = {k: results[k] for k in ("briefings", "hugo", "pelican") if k in results}
     data["peers"] = info.get("peers", data.get("peers"))
