@@ -17,7 +17,7 @@ import unicodedata
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote
+from urllib.parse import quote, unquote
 
 import feedparser
 import yaml
@@ -86,7 +86,9 @@ texts = st.text(max_size=60)
 front_matter_b = st.fixed_dictionaries(
     {"title": texts.filter(nonblank), "date": valid_dates},
     optional={
-        "updated": valid_dates, "author": texts, "source": texts, "source_url": texts,
+        "updated": valid_dates, "author": texts, "source": texts,
+        # Only http(s) URLs are valid; any text after the host is.
+        "source_url": texts.map(lambda t: "https://news.example/" + quote(t)),
         "summary": texts, "draft": st.booleans(), "id": texts.filter(nonblank),
         "briefings": st.sampled_from([[], ["alpha"], ["alpha", "alpha"]]),
         "slug": st.sampled_from(["a", "서울-회담", "москва", "x.y_z-1", "Ünïcödé"]),
@@ -134,7 +136,7 @@ def build_article(front_yaml: str, body: str) -> tuple[int, str, BaseException |
         site = Path(tmp) / "site"
         write_files(site, SITE_FILES)
         write_files(site, {ARTICLE: ("---\n" + front_yaml + "---\n" + body).encode("utf-8")})
-        result = build(site)
+        result = build(site, "--future")  # any generated date counts as published
         feeds = {}
         if result.exit_code == 0:
             feeds = {p.relative_to(site / "public").as_posix(): feedparser.parse(p.read_bytes())
