@@ -8,8 +8,9 @@ import shutil
 import subprocess
 import sys
 import textwrap
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
@@ -28,6 +29,21 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 @pytest.fixture
 def update_golden(request: pytest.FixtureRequest) -> bool:
     return bool(request.config.getoption("--update-golden"))
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """Headless Debian Chromium driven by Playwright; missing Chromium fails, never skips."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.preview_driver import CHROMIUM, NO_CHROMIUM, launch_chromium
+
+    if not CHROMIUM.exists():
+        pytest.fail(NO_CHROMIUM)
+    with sync_playwright() as playwright:
+        chromium = launch_chromium(playwright)
+        yield chromium
+        chromium.close()
 
 
 def write_files(root: Path, files: dict[str, str | bytes]) -> None:

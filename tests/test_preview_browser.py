@@ -16,15 +16,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
 from tests.conftest import REPO, SITES
 from tests.preview_driver import (
-    CHROMIUM,
-    NO_CHROMIUM,
     ServeProcess,
     free_port,
-    launch_chromium,
     median,
     record,
     wait_visible,
@@ -35,16 +32,6 @@ from tests.preview_driver import (
 WAIT_MS = 15_000  # the longest a page may take to follow an edit before the test fails
 GOOD_DATE = "date: 2025-11-03T09:00:00+01:00"
 EDITS = 5
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    if not CHROMIUM.exists():
-        pytest.fail(NO_CHROMIUM)
-    with sync_playwright() as playwright:
-        chromium = launch_chromium(playwright)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture

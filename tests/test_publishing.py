@@ -868,20 +868,6 @@ def search_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         thread.join(5)
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    from tests.preview_driver import CHROMIUM, NO_CHROMIUM, launch_chromium
-
-    if not CHROMIUM.exists():
-        pytest.fail(NO_CHROMIUM)
-    with sync_playwright() as playwright:
-        chromium = launch_chromium(playwright)
-        yield chromium
-        chromium.close()
-
-
 def search(browser: Any, search_url: str, query: str) -> list[str]:
     """Open the search page with a query string; return the result links' paths."""
     page = browser.new_page()
