@@ -1,5 +1,17 @@
-"""Run the command line with `python -m generator`."""
+"""Run the command line with `python -m generator` (and the `briefings` script)."""
 
-from generator.cli import main
+import sys
 
-main()
+
+def run() -> None:
+    """Start the command line; a Ctrl-C while it loads ends quietly, like one later."""
+    try:
+        from generator.cli import main
+    except KeyboardInterrupt:
+        sys.stderr.write("Interrupted.\n")
+        sys.exit(130)
+    main()
+
+
+if __name__ == "__main__":
+    run()

@@ -15,6 +15,8 @@ from pygments.formatters import HtmlFormatter
 from pygments.lexers import get_lexer_by_name
 from pygments.util import ClassNotFound
 
+from generator.signals import deferred
+
 # The "commonmark" preset plus tables and strikethrough: the "gfm-like" preset's linkify
 # costs about three times as much per article, for bare URLs that editors rarely type.
 _TAGS = nh3.ALLOWED_TAGS | {"section", "figure", "figcaption", "mark", "details", "summary"}
@@ -102,4 +104,7 @@ def absolutize(html: str, page_url: str) -> str:
             return urljoin(page_url, value)
         return value
 
-    return sanitize(html, rewrite)
+    # nh3 prints and drops an exception raised in a Python filter, so a Ctrl-C landing in
+    # `rewrite` would be lost: hold it until the sanitizer has returned.
+    with deferred():
+        return sanitize(html, rewrite)

@@ -13,10 +13,10 @@ import contextlib
 import json
 import os
 import shutil
-import signal
 from pathlib import Path
 
 from generator.errors import OutputError
+from generator.signals import deferred
 
 MANIFEST = ".briefings-manifest.json"
 FORMAT = 2
@@ -233,8 +233,9 @@ class Publisher:
         if not self.out.exists():
             _write_manifest(self.staging, self.manifest, self.summary)
             self.out.parent.mkdir(parents=True, exist_ok=True)
-            os.replace(self.staging, self.out)
-            self.committed = True
+            with deferred():
+                os.replace(self.staging, self.out)
+                self.committed = True
             return len(self.changed)
         deletes = sorted(set(self.previous) - set(self.manifest))
         if (not self.changed and not deletes and self.previous == self.manifest
@@ -243,8 +244,7 @@ class Publisher:
             self.committed = True
             return 0
         journal = _journal(self.out)
-        held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
-        try:
+        with deferred():
             with open(journal, "w", encoding="utf-8") as handle:
                 json.dump({"moves": sorted(self.changed), "deletes": deletes,
                            "manifest": self.manifest, "summary": self.summary}, handle,
@@ -254,8 +254,6 @@ class Publisher:
             _apply(self.out, self.staging, sorted(self.changed), deletes, self.manifest,
                    self.summary)
             self.committed = True
-        finally:
-            signal.pthread_sigmask(signal.SIG_SETMASK, held)
         return len(self.changed) + len(deletes)
 
     def abort(self) -> None:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-import signal
 from collections.abc import Callable, Sequence
 from typing import TypeVar
+
+from generator.signals import deferred, worker_setup
 
 Item = TypeVar("Item")
 Result = TypeVar("Result")
@@ -21,12 +22,6 @@ def default_jobs() -> int:
         return max(1, len(os.sched_getaffinity(0)))
     except AttributeError:  # not on Linux
         return os.cpu_count() or 1
-
-
-def _worker_signals() -> None:
-    # The parent handles Ctrl-C and SIGTERM and stops the pool; workers just end.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 def run(fn: Callable[[Item], Result], items: Sequence[Item], jobs: int,
@@ -46,7 +41,9 @@ def run(fn: Callable[[Item], Result], items: Sequence[Item], jobs: int,
     # fork: workers inherit the site model already in memory instead of receiving copies.
     context = multiprocessing.get_context("fork")
     chunk = max(8, min(256, total // (jobs * 8) or 1))
-    pool = context.Pool(jobs, initializer=_worker_signals)
+    # A signal between a worker's fork and the pool's bookkeeping would orphan the worker.
+    with deferred():
+        pool = context.Pool(jobs, initializer=worker_setup)
     try:
         results = []
         for done, result in enumerate(pool.imap(fn, items, chunksize=chunk), 1):
