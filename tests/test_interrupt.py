@@ -8,6 +8,7 @@ be byte for byte what it was, and the next normal build must succeed and clean u
 
 from __future__ import annotations
 
+import os
 import signal
 import subprocess
 import sys
@@ -54,9 +55,29 @@ def _default_sigint() -> None:
 
 
 def start_build(site: Path) -> subprocess.Popen[str]:
+    # faulthandler: a hung build prints every thread's stack on SIGABRT (see finish()).
+    env = dict(os.environ, PYTHONFAULTHANDLER="1")
     return subprocess.Popen([sys.executable, "-m", "generator", "build", "--site", str(site)],
                             cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            preexec_fn=_default_sigint)
+                            preexec_fn=_default_sigint, env=env)
+
+
+def finish(proc: subprocess.Popen[str]) -> str:
+    """Wait for the build and its pipes to end; on a hang, fail with what is still running."""
+    try:
+        return proc.communicate(timeout=300)[1]
+    except subprocess.TimeoutExpired:
+        processes = subprocess.run(["ps", "-eo", "pid,ppid,stat,args"], capture_output=True,
+                                   text=True).stdout
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGABRT)
+        try:
+            stderr = proc.communicate(timeout=30)[1]
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            stderr = proc.communicate()[1]
+        pytest.fail(f"the build (pid {proc.pid}, exit code {proc.returncode}) or a process "
+                    f"holding its pipes did not end:\n{processes}\nstderr:\n{stderr}")
 
 
 def wait_for(proc: subprocess.Popen[str], ready: Path, timeout: float = 180.0) -> bool:
@@ -93,7 +114,7 @@ def test_signal_while_staging_keeps_previous_output(big_site: Path,
     proc = start_build(big_site)
     hit = wait_for(proc, staging)
     proc.send_signal(signum)
-    _, stderr = proc.communicate(timeout=300)
+    stderr = finish(proc)
     print(f"\n{signum.name}: staging window hit: {hit}; exit code {proc.returncode}; "
           f"stderr: {stderr.strip()!r}")
 
@@ -126,7 +147,7 @@ def test_sigint_while_old_output_is_removed(big_site: Path) -> None:
     proc = start_build(big_site)
     hit = wait_for(proc, retired)
     proc.send_signal(signal.SIGINT)
-    _, stderr = proc.communicate(timeout=300)
+    stderr = finish(proc)
     print(f"\nretire window hit: {hit}; exit code {proc.returncode}; "
           f"stderr: {stderr.strip()!r}")
     if not hit:
