@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import os
 import unicodedata
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,6 +12,7 @@ from generator.cache import Store
 from generator.errors import ContentError, Problem
 from generator.model import Article, Briefing, SiteConfig
 from generator.parse import Job, ParsedFile, Settings, cache_key, parse_file, parse_job
+from generator.scan import Found, Source
 from generator.schema import suggest
 
 Progress = Callable[[str, int, int], None]
@@ -27,78 +26,17 @@ class Content:
     articles: tuple[Article, ...]
 
 
-@dataclass(frozen=True)
-class Source:
-    """One content file found on disk."""
-
-    kind: str
-    path: str  # relative to the site root, with forward slashes
-    file: str
-
-
-def _scan(root: Path, folder: str, kind: str, problems: list[Problem]) -> list[Source]:
-    """List `*.md` files under a folder, refusing symlinks that lead out of the site."""
-    found: list[Source] = []
-    real_root = root.resolve()
-    top = root / folder
-    pending = [(folder + "/", str(top))] if top.is_dir() else []
-    seen: set[str] = set()
-    while pending:
-        prefix, current = pending.pop()
-        real = os.path.realpath(current)
-        if real in seen:  # a symlinked folder that leads back into the tree
-            continue
-        seen.add(real)
-        with os.scandir(current) as listing:
-            entries = sorted(listing, key=lambda e: e.name)
-        # Folders are walked in a fixed order, so a folder reached twice always counts once
-        # under the same path.
-        for entry in reversed(entries):
-            rel = prefix + entry.name
-            if entry.is_symlink():
-                target = Path(entry.path).resolve()
-                if not target.is_relative_to(real_root):
-                    problems.append(Problem(rel, None, (
-                        f"is a symbolic link to {target}, outside the site; copy the "
-                        "file into the site instead")))
-                    continue
-            if entry.is_dir():
-                pending.append((rel + "/", entry.path))
-            elif entry.name.endswith(".md") and entry.is_file():
-                found.append(Source(kind, rel, entry.path))
-    return sorted(found, key=lambda s: s.path)
-
-
-def _read_all(sources: list[Source]) -> list[bytes | OSError]:
-    found: list[bytes | OSError] = []
-    for source in sources:
-        try:
-            with open(source.file, "rb") as handle:
-                found.append(handle.read())
-        except OSError as exc:
-            found.append(exc)
-    return found
-
-
-def read_content(root: Path, config: SiteConfig, store: Store, jobs: int = 1,
+def read_content(root: Path, config: SiteConfig, store: Store, found: Found, jobs: int = 1,
                  progress: Progress | None = None) -> Content:
-    """Read `content/`; raise ContentError listing every problem in the tree."""
-    problems: list[Problem] = []
-    sources = (_scan(root, "content/briefings", "briefing", problems)
-               + _scan(root, "content/articles", "article", problems))
+    """Parse the files found; raise ContentError listing every problem in the tree."""
+    problems: list[Problem] = list(found.problems)
     settings = Settings(config.raw_html, config.timezone)
     keyed: list[tuple[str, Source, bytes]] = []
-    # Reading is waiting on the disk; a few threads overlap it.
-    with ThreadPoolExecutor(max_workers=4) as pool:
-        chunks = [sources[i::4] for i in range(4)]
-        read = dict(zip((s.path for c in chunks for s in c),
-                        (r for part in pool.map(_read_all, chunks) for r in part), strict=True))
-        for source in sources:
-            raw = read[source.path]
-            if isinstance(raw, OSError):
-                problems.append(Problem(source.path, None, f"cannot be read: {raw.strerror}"))
-                continue
-            keyed.append((cache_key(source.kind, source.path, raw, settings), source, raw))
+    for source, raw in found.files:
+        if isinstance(raw, OSError):
+            problems.append(Problem(source.path, None, f"cannot be read: {raw.strerror}"))
+            continue
+        keyed.append((cache_key(source.kind, source.path, raw, settings), source, raw))
     parsed: dict[str, ParsedFile] = store.get_many(key for key, _, _ in keyed)
     missing: list[Job] = [(key, s.kind, s.path, raw, settings) for key, s, raw in keyed
                           if key not in parsed]

@@ -161,6 +161,12 @@ def _prune(out: Path, folder: Path) -> None:
         folder = folder.parent
 
 
+def rewrite_summary(out: Path, summary: dict[str, object]) -> None:
+    """Record a new summary beside the same files (the manifest is replaced atomically)."""
+    if out.is_dir():
+        _write_manifest(out, read_manifest(out), summary)
+
+
 def _write_manifest(folder: Path, manifest: dict[str, str],
                     summary: dict[str, object] | None = None) -> None:
     data = json.dumps({"format": FORMAT, "summary": summary or {},

@@ -170,3 +170,33 @@ def test_publish_killed_midway_is_completed_by_the_next_build(tmp_path: Path,
     assert build(site).exit_code == 0
     assert not journal.exists() and not (site / ".public.staging").exists()
     assert tree_digest(site / "public") == fresh(site, tmp_path, "f")
+
+
+def test_no_change_rebuilds_follow_the_clock(tmp_path: Path) -> None:
+    """The same bytes built at a later "now" publish what came due, expired or completed."""
+    site = tmp_path / "site"
+    write_files(site, {
+        "site.yaml": "title: Clock\nbase_url: https://clock.example/\nsearch: false\n",
+        "content/articles/old.md": "---\ntitle: Old\ndate: 2026-01-05T09:00:00Z\n---\nO.\n",
+        "content/articles/due.md": ("---\ntitle: Due\ndate: 2026-01-06T09:00:00Z\n"
+                                    "publish_date: 2026-03-01T00:00:00Z\n---\nD.\n"),
+        "content/articles/ends.md": ("---\ntitle: Ends\ndate: 2026-01-07T09:00:00Z\n"
+                                     "expires: 2026-02-01T00:00:00Z\n---\nE.\n"),
+    })
+    out = site / "public"
+    moments = ["2026-01-08T00:00:00Z", "2026-01-08T12:00:00Z",  # same week: nothing moves
+               "2026-01-13T00:00:00Z",  # the week of 5 January is complete: an edition
+               "2026-02-15T00:00:00Z",  # 'Ends' has expired
+               "2026-03-02T00:00:00Z"]  # 'Due' is published
+    for number, now in enumerate(moments):
+        result = build(site, "--now", now, "-v")
+        assert result.exit_code == 0, result.output
+        if number == 1:
+            assert "unchanged" in result.output and "(0 files changed)" in result.output
+        fresh_out = tmp_path / f"fresh{number}"
+        assert build(site, "--no-cache", "--now", now, "--output",
+                     str(fresh_out)).exit_code == 0
+        assert tree_digest(out) == tree_digest(fresh_out), now
+    front = (out / "index.html").read_text(encoding="utf-8")
+    assert "Due" in front and "Ends" not in front
+    assert (out / "digests" / "2026-W02" / "index.html").is_file()

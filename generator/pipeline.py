@@ -1,0 +1,212 @@
+"""Parse, plan, render and publish: the stages a build runs once its inputs have changed.
+
+Kept apart from `build` so that a build that finds nothing changed never imports the
+Markdown, template, feed and search machinery at all.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from generator import feeds, freshness, pages, search, theme
+from generator.cache import Store
+from generator.content import body_html, read_content
+from generator.digest_pages import plan_digests
+from generator.editions import Edition, Editions, cut_all
+from generator.errors import Interrupted, Problem, ThemeError
+from generator.fingerprint import Digester, of_bytes
+from generator.model import Article, Briefing, BuildResult, Page, Site, SiteConfig
+from generator.output import Publisher, read_manifest, rewrite_summary
+from generator.render import Job, render_changed
+from generator.scan import Found
+from generator.site import assemble, status
+from generator.sitemap import robots, sitemap
+
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """What the build read before deciding that something changed."""
+
+    root: Path
+    config: SiteConfig
+    out: Path
+    existing: frozenset[str]
+    theme: theme.Theme
+    found: Found
+    statics: tuple[tuple[str, Path, bytes], ...]
+    digester: Digester
+    sources: str  # freshness.sources_digest of all of the above
+    now: datetime
+    edition_cut: tuple[bool, str]
+    previous: dict[str, object]  # the summary the previous build left in the output
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The options of this build that the stages use."""
+
+    drafts: bool
+    future: bool
+    include_current: bool
+    cache: bool
+    jobs: int
+    refresh_search: bool
+    progress: Progress | None
+
+
+def run(inputs: Inputs, settings: Settings, store: Store, started: float,
+        timings: list[tuple[str, float]]) -> BuildResult:
+    """Build from the inputs into the output folder, publishing only a complete site."""
+
+    def lap(name: str) -> None:
+        timings.append((name, time.perf_counter() - started - sum(t for _, t in timings)))
+
+    root, config, out, the_theme, digester = (inputs.root, inputs.config, inputs.out,
+                                              inputs.theme, inputs.digester)
+    existing, statics, now, options = set(inputs.existing), inputs.statics, inputs.now, settings
+    publisher: Publisher | None = None
+    try:
+        content = read_content(root, config, store, inputs.found, options.jobs,
+                               options.progress)
+        lap("content")
+        # Output is a function of these inputs alone: when none changed, nothing can have.
+        states = [status(a, now, options.drafts, options.future) for a in content.articles]
+        inputs_digest = digester.digest("inputs", config, options.drafts, content, states,
+                                        inputs.edition_cut,
+                                        [(path, of_bytes(data)) for path, _, data in statics])
+        summary: dict[str, object] = {
+            "inputs": inputs_digest, "sources": inputs.sources,
+            "window": list(freshness.window(content.articles, now, config)),
+            "held": [list(pair) for pair in _held(states)]}
+        previous = inputs.previous
+        if previous.get("inputs") == inputs_digest and set(read_manifest(out)) <= existing:
+            # Only the clock moved: record the new window so the next build stops sooner.
+            rewrite_summary(out, {**previous, **summary})
+            lap("unchanged")
+            return BuildResult(int(str(previous.get("pages", 0))),
+                               int(str(previous.get("feeds", 0))), 0,
+                               time.perf_counter() - started, str(out), tuple(timings),
+                               _held(states))
+        site = assemble(config, content, options.drafts, now, options.future)
+        editions = cut_all(site, now, options.include_current)
+        planned = pages.plan(site, editions) + plan_digests(site, editions)
+        lap("plan")
+        digests = [digester.digest(p.path, p.template, p.context) for p in planned]
+        lap("fingerprint")
+        publisher = Publisher(out, existing, reuse=options.cache)
+        todo = [i for i, (p, d) in enumerate(zip(planned, digests, strict=True))
+                if not publisher.unchanged(p.path, d)]
+        job = Job(the_theme, planned, digests, root, out, publisher.staging, store, config)
+        render_changed(job, todo, publisher, options.jobs, options.progress)
+        lap("render")
+        feed_count = _feeds(site, digester, publisher, store, root)
+        feed_count += _digest_feeds(site, editions, digester, publisher, the_theme, root)
+        lap("feeds")
+        if config.search:
+            _search(planned, digests, digester, publisher, options.refresh_search)
+        for extra in (sitemap(config, planned), robots(config)):
+            digest = of_bytes(extra.data)
+            if not publisher.unchanged(extra.path, digest):
+                publisher.write(extra.path, extra.data, digest)
+        for path, _, data in statics:
+            digest = of_bytes(data)
+            if not publisher.unchanged(path, digest):
+                publisher.write(path, data, digest)
+        publisher.summary = {**summary, "pages": len(planned), "feeds": feed_count}
+        changed = publisher.commit()
+        lap("publish")
+    except KeyboardInterrupt:
+        if publisher is not None and publisher.committed:
+            raise Interrupted(published=True) from None
+        if publisher is not None:
+            publisher.abort()
+        raise Interrupted(published=False) from None
+    except BaseException:
+        if publisher is not None:
+            publisher.abort()
+        raise
+    finally:
+        store.close()
+    return BuildResult(len(planned), feed_count, changed, time.perf_counter() - started,
+                       str(out), tuple(timings), site.held_back)
+
+
+def _search(planned: list[Page], digests: list[str], digester: Digester,
+            publisher: Publisher, refresh: bool) -> None:
+    """Index the article pages for search, unless none of them changed."""
+    # Expired articles keep their page but leave every list: search included.
+    chosen = [(p, d) for p, d in zip(planned, digests, strict=True)
+              if p.body_key and not p.context.get("expired")]
+    digest = digester.digest("search", [d for _, d in chosen])
+    previous = {path: d for path, d in publisher.previous.items()
+                if path.startswith(search.FOLDER)}
+    # Keep the index as it is: under its own digests when not refreshing, or because no
+    # article page changed.
+    kept = (previous.items() if not refresh
+            else [(path, digest) for path in previous])
+    if previous and all(publisher.unchanged(path, d) for path, d in kept):
+        return
+    pages = []
+    for page, _ in chosen:
+        staged = publisher.staging / page.path
+        pages.append((page.path, staged if staged.is_file() else publisher.out / page.path))
+    for output in search.build_index(pages):
+        publisher.write(output.path, output.data, digest)
+
+
+def _held(states: list[str]) -> tuple[tuple[str, int], ...]:
+    counts: dict[str, int] = {}
+    for state in states:
+        if state in ("draft", "scheduled"):
+            counts[state] = counts.get(state, 0) + 1
+    return tuple(sorted(counts.items()))
+
+
+def _digest_feeds(site: Site, editions: Editions, digester: Digester, publisher: Publisher,
+                  the_theme: theme.Theme, root: Path) -> int:
+    count = 0
+    scopes: list[tuple[Briefing | None, tuple[Edition, ...]]] = [(None, editions.site)]
+    scopes += [(b, editions.by_briefing[b.slug]) for b in site.briefings
+               if editions.by_briefing.get(b.slug)]
+    for scope, own in scopes:
+        if not own:
+            continue
+        count += 2
+        digest = digester.digest("digest-feed", scope, own, site.config)
+        folder = (scope.path if scope else "") + "digests/"
+        paths = (folder + "feed.xml", folder + "atom.xml")
+        if all(publisher.unchanged(path, digest) for path in paths):
+            continue
+        bodies = {}
+        for edition in own:
+            fragment = theme.render_page(the_theme, Page("", "digest_body.html", {
+                "site": site.config, "edition": edition, "scope": scope}), root)
+            if isinstance(fragment, Problem):
+                raise ThemeError([fragment])
+            bodies[edition.key] = fragment
+        for output in feeds.render_digest_feeds(site, scope, own, bodies):
+            publisher.write(output.path, output.data, digest)
+    return count
+
+
+def _feeds(site: Site, digester: Digester, publisher: Publisher, store: Store,
+           root: Path) -> int:
+    def body(article: Article) -> str:
+        return body_html(root, site.config, "article", article.source_path, article.key, store)
+
+    count = 0
+    for spec in feeds.specs(site):
+        digest = digester.digest("feed", spec, site.config)
+        count += 2
+        paths = (spec.path + "feed.xml", spec.path + "atom.xml")
+        if all(publisher.unchanged(path, digest) for path in paths):
+            continue
+        for output in feeds.render_feeds(site, spec, body):
+            publisher.write(output.path, output.data, digest)
+    return count

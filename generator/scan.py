@@ -1,0 +1,76 @@
+"""Find the content files and read their bytes: the first stage, and all a no-change build needs."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from generator.errors import Problem
+
+FOLDERS = (("content/briefings", "briefing"), ("content/articles", "article"))
+
+
+@dataclass(frozen=True)
+class Source:
+    """One content file found on disk."""
+
+    kind: str
+    path: str  # relative to the site root, with forward slashes
+    file: str
+
+
+@dataclass(frozen=True)
+class Found:
+    """Every content file with its bytes (or why it could not be read), in path order."""
+
+    files: tuple[tuple[Source, bytes | OSError], ...]
+    problems: tuple[Problem, ...]
+
+
+def scan(root: Path, folder: str, kind: str, problems: list[Problem]) -> list[Source]:
+    """List `*.md` files under a folder, refusing symlinks that lead out of the site."""
+    found: list[Source] = []
+    real_root = root.resolve()
+    top = root / folder
+    pending = [(folder + "/", str(top))] if top.is_dir() else []
+    seen: set[str] = set()
+    while pending:
+        prefix, current = pending.pop()
+        real = os.path.realpath(current)
+        if real in seen:  # a symlinked folder that leads back into the tree
+            continue
+        seen.add(real)
+        with os.scandir(current) as listing:
+            entries = sorted(listing, key=lambda e: e.name)
+        # Folders are walked in a fixed order, so a folder reached twice always counts once
+        # under the same path.
+        for entry in reversed(entries):
+            rel = prefix + entry.name
+            if entry.is_symlink():
+                target = Path(entry.path).resolve()
+                if not target.is_relative_to(real_root):
+                    problems.append(Problem(rel, None, (
+                        f"is a symbolic link to {target}, outside the site; copy the "
+                        "file into the site instead")))
+                    continue
+            if entry.is_dir():
+                pending.append((rel + "/", entry.path))
+            elif entry.name.endswith(".md") and entry.is_file():
+                found.append(Source(kind, rel, entry.path))
+    return sorted(found, key=lambda s: s.path)
+
+
+def read_sources(root: Path) -> Found:
+    """Scan `content/` and read every file."""
+    problems: list[Problem] = []
+    sources = [s for folder, kind in FOLDERS for s in scan(root, folder, kind, problems)]
+    # One thread: measured faster than a thread pool, which fights over the GIL.
+    files: list[tuple[Source, bytes | OSError]] = []
+    for source in sources:
+        try:
+            with open(source.file, "rb") as handle:
+                files.append((source, handle.read()))
+        except OSError as exc:
+            files.append((source, exc))
+    return Found(tuple(files), tuple(problems))
