@@ -115,6 +115,6 @@ def _article(record: ParsedFile, key: str, config: SiteConfig, known: set[str],
         briefings=tuple(dict.fromkeys(v.get("briefings", ()))),
         tags=tuple(dict.fromkeys(v.get("tags", ()))),
         summary=v.get("summary") or record.first_paragraph, draft=v.get("draft", False),
-        guid=v.get("id", permalink), key=key, extra=v.get("extra", {}),
+        guid=v.get("id", permalink), key=key, card=record.card, extra=v.get("extra", {}),
         publish_date=v.get("publish_date"), expires=v.get("expires"), image=v.get("image", ""),
     )

@@ -29,7 +29,10 @@ def _material(obj: Any, out: list[str], memo: dict[int, tuple[Any, str]]) -> Non
     if kind is str:
         out.append("s" + repr(obj))
     elif kind is Article:
-        out.append("A" + obj.key)  # the key digests every byte the article came from
+        # Every field derives from the card (front matter, first paragraph, path) and the
+        # site config, which every page context holds. The body is not a field: pages that
+        # show it carry its key, so a body edit re-renders only those pages.
+        out.append("A" + obj.card)
     elif kind in _PLAIN:
         out.append(repr(obj))
     elif kind is list or kind is tuple:

@@ -76,7 +76,8 @@ class Article:
     summary: str
     draft: bool
     guid: str
-    key: str  # the parse cache key: a digest of everything the article was made from
+    key: str  # the parse cache key, a digest of every byte the article came from
+    card: str  # a digest of all but the body (ParsedFile.card): what lists can show
     extra: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
     publish_date: datetime | None = None  # held back before this (default: date)
     expires: datetime | None = None  # left out of lists and feeds from this moment

@@ -22,7 +22,7 @@ from generator.schema import (
 )
 from generator.yamlload import YamlProblem, load
 
-PARSER_VERSION = "5"  # bump when parsing changes what it produces
+PARSER_VERSION = "6"  # bump when parsing changes what it produces
 
 
 def _raw(value: Any) -> Any:
@@ -80,6 +80,9 @@ class ParsedFile:
     first_paragraph: str
     problems: tuple[Problem, ...]
     usable: bool  # the front matter was a mapping, so values can be used
+    # A digest of everything but the body after the first paragraph: what lists, feeds'
+    # item headers and neighbours' links can show of the file.
+    card: str = ""
 
     def line(self, key: str) -> int | None:
         """Return the file line of a key, if it was given."""
@@ -131,7 +134,9 @@ def parse_file(kind: str, path: str, raw: bytes, settings: Settings) -> tuple[Pa
                 problems.append(Problem(path, lines.get(key), f"'{key}': {exc}"))
                 del values[key]
     html, first = markdown.render(parts.body, settings.raw_html)
-    return ParsedFile(path, kind, values, lines, first, tuple(problems), True), html
+    card = hashlib.blake2b(f"{kind}\0{path}\0{settings.key()}\0{parts.front}\0{first}".encode(
+        "utf-8", "surrogatepass"), digest_size=16).hexdigest()
+    return ParsedFile(path, kind, values, lines, first, tuple(problems), True, card), html
 
 
 Job = tuple[str, str, str, bytes, Settings]  # key, kind, path, bytes, settings

@@ -77,9 +77,8 @@ def run(inputs: Inputs, settings: Settings, store: Store, started: float,
         lap("content")
         # Output is a function of these inputs alone: when none changed, nothing can have.
         states = [status(a, now, options.drafts, options.future) for a in content.articles]
-        inputs_digest = digester.digest("inputs", config, options.drafts, content, states,
-                                        inputs.edition_cut,
-                                        [(path, of_bytes(data)) for path, _, data in statics])
+        # The same bytes with the same statuses and editions: the clock moved, nothing else.
+        inputs_digest = digester.digest("inputs", inputs.sources, states, inputs.edition_cut)
         summary: dict[str, object] = {
             "inputs": inputs_digest, "sources": inputs.sources,
             "window": list(freshness.window(content.articles, now, config)),
@@ -97,7 +96,7 @@ def run(inputs: Inputs, settings: Settings, store: Store, started: float,
         editions = cut_all(site, now, options.include_current)
         planned = pages.plan(site, editions) + plan_digests(site, editions)
         lap("plan")
-        digests = [digester.digest(p.path, p.template, p.context) for p in planned]
+        digests = [digester.digest(p.path, p.template, p.context, p.body_key) for p in planned]
         lap("fingerprint")
         publisher = Publisher(out, existing, reuse=options.cache)
         todo = [i for i, (p, d) in enumerate(zip(planned, digests, strict=True))
@@ -202,7 +201,10 @@ def _feeds(site: Site, digester: Digester, publisher: Publisher, store: Store,
 
     count = 0
     for spec in feeds.specs(site):
-        digest = digester.digest("feed", spec, site.config)
+        # What the feed shows: its newest items, with their bodies (by their keys).
+        items = spec.articles[: site.config.feeds.items]
+        digest = digester.digest("feed", spec.path, spec.title, spec.description, items,
+                                 [a.key for a in items], site.config)
         count += 2
         paths = (spec.path + "feed.xml", spec.path + "atom.xml")
         if all(publisher.unchanged(path, digest) for path in paths):

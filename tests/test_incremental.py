@@ -60,10 +60,14 @@ def test_cached_rebuilds_equal_fresh_builds(tmp_path: Path) -> None:
     a1.write_text(a1.read_text() + "\nA new closing line.\n")
     a2 = site / "content/articles/a002.md"
     a2.write_text(a2.read_text().replace("title: Article 2", "title: Article Two"))
+    # The first paragraph is the summary that lists show; an edit there reaches them.
+    a4 = site / "content/articles/a004.md"
+    a4.write_text(a4.read_text().replace("Body of article 4", "Opening of article 4"))
     result = build(site)
     assert result.exit_code == 0 and "(0 files changed)" not in result.output
     assert tree_digest(out) == fresh(site, tmp_path, "f1")
     assert "A new closing line." in (out / "articles/a001/index.html").read_text()
+    assert "Opening of article 4" in (out / "digests/2025-W19/index.html").read_text()
     # Delete one, add one, change the config and a template.
     (site / "content/articles/a003.md").unlink()
     write_files(site, {"content/articles/new.md": "---\ntitle: New\ndate: 2026-01-01\n---\nN.\n"})
