@@ -61,7 +61,13 @@ def long_date(moment: datetime | date, language: str, tz: tzinfo | None = None) 
     if isinstance(moment, datetime) and tz is not None:
         moment = moment.astimezone(tz)
     day = moment.date() if isinstance(moment, datetime) else moment
-    return format_date(day, "long", locale=_locale(language))
+    return _long_day(day, language)
+
+
+@lru_cache(maxsize=8192)
+def _long_day(day: date, language: str) -> str:
+    # Babel takes about 30 µs a date, and list pages print the same days over and over.
+    return str(format_date(day, "long", locale=_locale(language)))
 
 
 def month_label(moment: datetime, language: str, tz: tzinfo) -> str:

@@ -50,8 +50,9 @@ def parser(raw_html: str) -> MarkdownIt:
     """Return the Markdown parser for a raw-HTML mode (sanitize, allow or escape)."""
     # commonmark's nesting limit of 20 drops deeper text; 100 keeps any real document
     # whole while still bounding the parser's recursion on pathological input.
+    # xhtmlOut off: HTML5 void elements (<br>, <img …>), as the sanitizer also writes them.
     md = MarkdownIt("commonmark", {"html": raw_html != "escape", "highlight": highlight,
-                                   "maxNesting": 100})
+                                   "maxNesting": 100, "xhtmlOut": False})
     md.enable(["table", "strikethrough"])
     md.use(footnote_plugin)
     return md
@@ -70,9 +71,20 @@ def render(body: str, raw_html: str) -> tuple[str, str]:
     md = parser(raw_html)
     tokens = md.parse(body)
     html = md.renderer.render(tokens, md.options, {})
-    if raw_html == "sanitize":
+    if raw_html == "sanitize" and (_has_html(tokens) or "data:" in html):
+        # Without raw HTML, markdown-it escapes all text and refuses javascript:, vbscript:
+        # and file: links itself; only data: images would get past it (nh3 drops those).
         html = sanitize(html)
     return html, first_paragraph(tokens)
+
+
+def _has_html(tokens: list[Token]) -> bool:
+    for token in tokens:
+        if token.type == "html_block":
+            return True
+        if token.children and any(c.type == "html_inline" for c in token.children):
+            return True
+    return False
 
 
 def first_paragraph(tokens: list[Token]) -> str:
