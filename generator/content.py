@@ -32,11 +32,11 @@ def read_content(root: Path, config: SiteConfig, store: Store, found: Found, job
     problems: list[Problem] = list(found.problems)
     settings = Settings(config.raw_html, config.timezone)
     keyed: list[tuple[str, Source, bytes]] = []
-    for source, raw in found.files:
+    for source, raw, digest in found.files:
         if isinstance(raw, OSError):
             problems.append(Problem(source.path, None, f"cannot be read: {raw.strerror}"))
             continue
-        keyed.append((cache_key(source.kind, source.path, raw, settings), source, raw))
+        keyed.append((cache_key(source.kind, source.path, digest, settings), source, raw))
     parsed: dict[str, ParsedFile] = store.get_many(key for key, _, _ in keyed)
     missing: list[Job] = [(key, s.kind, s.path, raw, settings) for key, s, raw in keyed
                           if key not in parsed]

@@ -22,6 +22,8 @@ def _short(material: str) -> str:
 
 _FIELDS: dict[type, tuple[str, ...]] = {}
 _PLAIN = (type(None), bool, int, float, datetime, date)
+# Leaves written in place by the loops below: a call per leaf was half of all calls.
+_LEAF: dict[type, str] = {str: "s", **{kind: "" for kind in _PLAIN}}
 
 
 def _material(obj: Any, out: list[str], memo: dict[int, tuple[Any, str]]) -> None:
@@ -35,6 +37,18 @@ def _material(obj: Any, out: list[str], memo: dict[int, tuple[Any, str]]) -> Non
         out.append("A" + obj.card)
     elif kind in _PLAIN:
         out.append(repr(obj))
+    elif (kind is list or kind is tuple) and len(obj) <= 4:
+        # Short sequences (crumbs, an article's tags) are mostly made for one page: hashing
+        # and remembering them would cost more than writing them out.
+        out.append("(")
+        for item in obj:
+            prefix = _LEAF.get(type(item))
+            if prefix is None:
+                _material(item, out, memo)
+            else:
+                out.append(prefix + repr(item))
+            out.append(",")
+        out.append(")")
     elif kind is list or kind is tuple:
         # Shared sequences (the navigation, a briefing's articles) are digested once.
         hit = memo.get(id(obj))
@@ -43,7 +57,11 @@ def _material(obj: Any, out: list[str], memo: dict[int, tuple[Any, str]]) -> Non
         else:
             part = ["["]
             for item in obj:
-                _material(item, part, memo)
+                prefix = _LEAF.get(type(item))
+                if prefix is None:
+                    _material(item, part, memo)
+                else:
+                    part.append(prefix + repr(item))
                 part.append(",")
             part.append("]")
             cached = _short("".join(part))
@@ -53,7 +71,12 @@ def _material(obj: Any, out: list[str], memo: dict[int, tuple[Any, str]]) -> Non
         out.append("{")
         for key in sorted(obj, key=str):
             out.append(repr(key) + ":")
-            _material(obj[key], out, memo)
+            value = obj[key]
+            prefix = _LEAF.get(type(value))
+            if prefix is None:
+                _material(value, out, memo)
+            else:
+                out.append(prefix + repr(value))
             out.append(",")
         out.append("}")
     else:
@@ -70,7 +93,12 @@ def _material(obj: Any, out: list[str], memo: dict[int, tuple[Any, str]]) -> Non
             part = [kind.__name__, "("]
             for name in names:
                 part.append(name + "=")
-                _material(getattr(obj, name), part, memo)
+                value = getattr(obj, name)
+                prefix = _LEAF.get(type(value))
+                if prefix is None:
+                    _material(value, part, memo)
+                else:
+                    part.append(prefix + repr(value))
                 part.append(",")
             part.append(")")
             cached = _short("".join(part))

@@ -232,10 +232,12 @@ def article_pages(site: Site, common: list[FeedLink], editions: Editions,
     edition_of = {a.key: e for e in editions.site for g in e.groups for a in g.articles}
     positions = {slug: {a.slug: i for i, a in enumerate(items)}
                  for slug, items in site.by_briefing.items()}
+    # One trail per briefing, shared by its articles (their digests then share it too).
+    trails = {b.slug: (home, Crumb(b.title, b.path)) for b in site.briefings}
     pages = []
     for article in site.articles_and_expired:
         in_briefings = site.briefings_of(article)
-        crumbs = (home, *(Crumb(b.title, b.path) for b in in_briefings[:1]))
+        crumbs = trails[in_briefings[0].slug] if in_briefings else (home,)
         pages.append(page(
             site, common, article.path, "article.html", article.title, body_key=article.key,
             article=article, article_briefings=in_briefings, tags=site.tags_of(article),

@@ -89,9 +89,9 @@ class ParsedFile:
         return self.lines.get(key)
 
 
-def cache_key(kind: str, path: str, raw: bytes, settings: Settings) -> str:
-    """Key a parse result by everything that produced it."""
-    digest = hashlib.blake2b(raw, digest_size=20)
+def cache_key(kind: str, path: str, raw_digest: str, settings: Settings) -> str:
+    """Key a parse result by everything that produced it (the bytes by their digest)."""
+    digest = hashlib.blake2b(raw_digest.encode(), digest_size=20)
     digest.update(f"\0{kind}\0{path}\0{settings.key()}".encode())
     return digest.hexdigest()
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,9 +23,9 @@ class Source:
 
 @dataclass(frozen=True)
 class Found:
-    """Every content file with its bytes (or why it could not be read), in path order."""
+    """Every content file with its bytes (or why it could not be read) and their digest."""
 
-    files: tuple[tuple[Source, bytes | OSError], ...]
+    files: tuple[tuple[Source, bytes | OSError, str], ...]  # in path order
     problems: tuple[Problem, ...]
 
 
@@ -66,11 +67,14 @@ def read_sources(root: Path) -> Found:
     problems: list[Problem] = []
     sources = [s for folder, kind in FOLDERS for s in scan(root, folder, kind, problems)]
     # One thread: measured faster than a thread pool, which fights over the GIL.
-    files: list[tuple[Source, bytes | OSError]] = []
+    files: list[tuple[Source, bytes | OSError, str]] = []
     for source in sources:
         try:
             with open(source.file, "rb") as handle:
-                files.append((source, handle.read()))
+                raw = handle.read()
         except OSError as exc:
-            files.append((source, exc))
+            files.append((source, exc, ""))
+        else:
+            # Hashed once here: both the no-change check and the parse cache key use it.
+            files.append((source, raw, hashlib.blake2b(raw, digest_size=20).hexdigest()))
     return Found(tuple(files), tuple(problems))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import xml.etree.ElementTree as ET
+from xml.sax.saxutils import escape
 
 from generator.model import Output, Page, SiteConfig
 
@@ -12,18 +12,20 @@ UNLISTED = ("404.html",)
 
 def sitemap(config: SiteConfig, pages: list[Page]) -> Output:
     """List every HTML page with its last modification, URLs percent-encoded."""
-    root = ET.Element("urlset", xmlns=NS)
+    # Written as text: ElementTree took a tenth of a second at 10,000 pages, most of a
+    # one-article rebuild's publishing.
+    lines = ["<?xml version='1.0' encoding='utf-8'?>", f'<urlset xmlns="{NS}">']
     for page in sorted(pages, key=lambda p: p.path):
         if page.kind != "html" or page.path in UNLISTED or page.context.get("expired"):
             continue
         folder = page.path.removesuffix("index.html")
-        entry = ET.SubElement(root, "url")
-        ET.SubElement(entry, "loc").text = config.permalink(folder)
+        lines.append("  <url>")
+        lines.append(f"    <loc>{escape(config.permalink(folder))}</loc>")
         if page.lastmod is not None:
-            ET.SubElement(entry, "lastmod").text = page.lastmod.isoformat(timespec="seconds")
-    ET.indent(root)
-    data = ET.tostring(root, encoding="utf-8", xml_declaration=True)
-    return Output("sitemap.xml", data + b"\n")
+            lines.append(f"    <lastmod>{page.lastmod.isoformat(timespec='seconds')}</lastmod>")
+        lines.append("  </url>")
+    lines.append("</urlset>")
+    return Output("sitemap.xml", ("\n".join(lines) + "\n").encode("utf-8"))
 
 
 def robots(config: SiteConfig) -> Output:
