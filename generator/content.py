@@ -41,9 +41,16 @@ def read_content(root: Path, config: SiteConfig, store: Store, found: Found, job
     missing: list[Job] = [(key, s.kind, s.path, raw, settings) for key, s, raw in keyed
                           if key not in parsed]
     if missing:
-        results = parallel.run(parse_job, missing, jobs, progress, "Parsing")
-        store.put_many(results)
-        parsed.update((key, record) for key, record, _ in results)
+        # Stored as they arrive: the rendered bodies (most of the bytes) are never all held
+        # in memory at once; pages fetch them back from the store.
+        batch: list[tuple[str, ParsedFile, str]] = []
+        for result in parallel.each(parse_job, missing, jobs, progress, "Parsing"):
+            batch.append(result)
+            parsed[result[0]] = result[1]
+            if len(batch) == 256:
+                store.put_many(batch)
+                batch = []
+        store.put_many(batch)
     store.remember({key: parsed[key] for key, _, _ in keyed})
     records = [(key, parsed[key]) for key, _, _ in keyed]
     for _, record in records:

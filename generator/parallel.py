@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import TypeVar
 
 from generator.signals import deferred, worker_setup
@@ -27,17 +27,22 @@ def default_jobs() -> int:
 def run(fn: Callable[[Item], Result], items: Sequence[Item], jobs: int,
         progress: Progress | None = None, label: str = "") -> list[Result]:
     """Apply `fn` to every item, in order, over up to `jobs` processes."""
+    return list(each(fn, items, jobs, progress, label))
+
+
+def each(fn: Callable[[Item], Result], items: Sequence[Item], jobs: int,
+         progress: Progress | None = None, label: str = "") -> Iterator[Result]:
+    """Yield `fn` of every item, in order, as results arrive from up to `jobs` processes."""
     total = len(items)
     forkable = "fork" in multiprocessing.get_all_start_methods()
     if jobs <= 1 or total < 2 * MIN_PER_JOB or not forkable:
-        results = []
         for done, item in enumerate(items, 1):
-            results.append(fn(item))
+            yield fn(item)
             if progress and done % 50 == 0:
                 progress(label, done, total)
         if progress:
             progress(label, total, total)
-        return results
+        return
     # fork: workers inherit the site model already in memory instead of receiving copies.
     context = multiprocessing.get_context("fork")
     chunk = max(8, min(256, total // (jobs * 8) or 1))
@@ -45,17 +50,15 @@ def run(fn: Callable[[Item], Result], items: Sequence[Item], jobs: int,
     with deferred():
         pool = context.Pool(jobs, initializer=worker_setup)
     try:
-        results = []
         for done, result in enumerate(pool.imap(fn, items, chunksize=chunk), 1):
-            results.append(result)
+            yield result
             if progress and done % 50 == 0:
                 progress(label, done, total)
         pool.close()
-    except BaseException:
+    except BaseException:  # GeneratorExit too: a caller that stops early ends the pool
         pool.terminate()
         raise
     finally:
         pool.join()
     if progress:
         progress(label, total, total)
-    return results
