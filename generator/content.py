@@ -11,7 +11,15 @@ from generator import parallel, slugs
 from generator.cache import Store
 from generator.errors import ContentError, Problem
 from generator.model import Article, Briefing, SiteConfig
-from generator.parse import Job, ParsedFile, Settings, cache_key, parse_file, parse_job
+from generator.parse import (
+    CHANGED,
+    Job,
+    ParsedFile,
+    Settings,
+    cache_key,
+    parse_file,
+    parse_job,
+)
 from generator.scan import Found, Source
 from generator.schema import suggest
 
@@ -31,27 +39,28 @@ def read_content(root: Path, config: SiteConfig, store: Store, found: Found, job
     """Parse the files found; raise ContentError listing every problem in the tree."""
     problems: list[Problem] = list(found.problems)
     settings = Settings(config.raw_html, config.timezone)
-    keyed: list[tuple[str, Source, bytes]] = []
-    for source, raw, digest in found.files:
-        if isinstance(raw, OSError):
-            problems.append(Problem(source.path, None, f"cannot be read: {raw.strerror}"))
+    keyed: list[tuple[str, Source, str]] = []
+    for source, digest in found.files:
+        if isinstance(digest, OSError):
+            problems.append(Problem(source.path, None, f"cannot be read: {digest.strerror}"))
             continue
-        keyed.append((cache_key(source.kind, source.path, digest, settings), source, raw))
+        keyed.append((cache_key(source.kind, source.path, digest, settings), source, digest))
     parsed: dict[str, ParsedFile] = store.get_many(key for key, _, _ in keyed)
-    missing: list[Job] = [(key, s.kind, s.path, raw, settings) for key, s, raw in keyed
-                          if key not in parsed]
+    missing: list[Job] = [(key, s.kind, s.path, s.file, digest, settings)
+                          for key, s, digest in keyed if key not in parsed]
     if missing:
         # Stored as they arrive: the rendered bodies (most of the bytes) are never all held
         # in memory at once; pages fetch them back from the store.
         batch: list[tuple[str, ParsedFile, str]] = []
-        for result in parallel.each(parse_job, missing, jobs, progress, "Parsing"):
-            batch.append(result)
-            parsed[result[0]] = result[1]
+        for key, record, html in parallel.each(parse_job, missing, jobs, progress, "Parsing"):
+            parsed[key] = record
+            if record.card != CHANGED:  # never cache what was not read whole
+                batch.append((key, record, html))
             if len(batch) == 256:
                 store.put_many(batch)
                 batch = []
         store.put_many(batch)
-    store.remember({key: parsed[key] for key, _, _ in keyed})
+    store.remember({key: parsed[key] for key, _, _ in keyed if parsed[key].card != CHANGED})
     records = [(key, parsed[key]) for key, _, _ in keyed]
     for _, record in records:
         problems.extend(record.problems)

@@ -24,8 +24,8 @@ Window = tuple[str | None, str | None]  # [from, until) as ISO 8601 instants; No
 def sources_digest(digester: Digester, config: SiteConfig, options: Iterable[Any],
                    found: Found, statics: list[tuple[str, bytes]]) -> str:
     """Digest every input a build reads besides the clock: config, options, files, theme."""
-    files = [(s.kind, s.path, digest if isinstance(raw, bytes) else "unreadable")
-             for s, raw, digest in found.files]
+    files = [(s.kind, s.path, digest if isinstance(digest, str) else "unreadable")
+             for s, digest in found.files]
     return digester.digest("sources", config, list(options), files,
                            [(path, of_bytes(data)) for path, data in statics],
                            [str(p) for p in found.problems])

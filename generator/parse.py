@@ -9,6 +9,7 @@ from typing import Any
 from generator import __version__, dates, markdown
 from generator.errors import Problem
 from generator.frontmatter import FrontMatterProblem, decode, split
+from generator.scan import digest_of
 from generator.schema import (
     Field,
     flag,
@@ -139,11 +140,23 @@ def parse_file(kind: str, path: str, raw: bytes, settings: Settings) -> tuple[Pa
     return ParsedFile(path, kind, values, lines, first, tuple(problems), True, card), html
 
 
-Job = tuple[str, str, str, bytes, Settings]  # key, kind, path, bytes, settings
+Job = tuple[str, str, str, str, str, Settings]  # key, kind, path, file, digest, settings
+CHANGED = "changed"  # the card of a file that changed while the build read it
 
 
 def parse_job(job: Job) -> tuple[str, ParsedFile, str]:
-    """Parse one job in a worker process; return its key with the results."""
-    key, kind, path, raw, settings = job
+    """Read and parse one file in a worker process; return its key with the results."""
+    key, kind, path, file, digest, settings = job
+    try:
+        with open(file, "rb") as handle:
+            raw = handle.read()
+    except OSError as exc:
+        return key, ParsedFile(path, kind, {}, {}, "", (Problem(
+            path, None, f"cannot be read: {exc.strerror}"),), False, CHANGED), ""
+    if digest_of(raw) != digest:
+        # Saved again since it was hashed: this build would mix two versions of the file.
+        return key, ParsedFile(path, kind, {}, {}, "", (Problem(
+            path, None, "changed while the build was reading it; build again"),), False,
+            CHANGED), ""
     parsed, html = parse_file(kind, path, raw, settings)
     return key, parsed, html

@@ -204,3 +204,21 @@ def test_no_change_rebuilds_follow_the_clock(tmp_path: Path) -> None:
     front = (out / "index.html").read_text(encoding="utf-8")
     assert "Due" in front and "Ends" not in front
     assert (out / "digests" / "2026-W02" / "index.html").is_file()
+
+
+def test_a_file_saved_again_while_the_build_reads_it_is_not_cached(tmp_path: Path) -> None:
+    """The parse of bytes other than those hashed is reported, never stored under their key."""
+    from generator.parse import CHANGED, Settings, parse_job
+    from generator.scan import digest_of
+
+    article = tmp_path / "a.md"
+    article.write_text("---\ntitle: New\ndate: 2025-01-01\n---\nSaved later.\n")
+    old = digest_of(b"---\ntitle: Old\ndate: 2025-01-01\n---\nSaved first.\n")
+    key, record, html = parse_job(("k", "article", "content/articles/a.md", str(article), old,
+                                   Settings("sanitize", "UTC")))
+    assert (key, html, record.card, record.usable) == ("k", "", CHANGED, False)
+    assert "changed while the build was reading it" in str(record.problems[0])
+    current = digest_of(article.read_bytes())
+    _, record, html = parse_job(("k", "article", "content/articles/a.md", str(article),
+                                 current, Settings("sanitize", "UTC")))
+    assert record.usable and record.values["title"] == "New" and "Saved later." in html
