@@ -25,17 +25,19 @@ def default_jobs() -> int:
 
 
 def run(fn: Callable[[Item], Result], items: Sequence[Item], jobs: int,
-        progress: Progress | None = None, label: str = "") -> list[Result]:
+        progress: Progress | None = None, label: str = "",
+        min_per_job: int = MIN_PER_JOB) -> list[Result]:
     """Apply `fn` to every item, in order, over up to `jobs` processes."""
-    return list(each(fn, items, jobs, progress, label))
+    return list(each(fn, items, jobs, progress, label, min_per_job))
 
 
 def each(fn: Callable[[Item], Result], items: Sequence[Item], jobs: int,
-         progress: Progress | None = None, label: str = "") -> Iterator[Result]:
+         progress: Progress | None = None, label: str = "",
+         min_per_job: int = MIN_PER_JOB) -> Iterator[Result]:
     """Yield `fn` of every item, in order, as results arrive from up to `jobs` processes."""
     total = len(items)
     forkable = "fork" in multiprocessing.get_all_start_methods()
-    if jobs <= 1 or total < 2 * MIN_PER_JOB or not forkable:
+    if jobs <= 1 or total < 2 * min_per_job or not forkable:
         for done, item in enumerate(items, 1):
             yield fn(item)
             if progress and done % 50 == 0:
@@ -45,7 +47,7 @@ def each(fn: Callable[[Item], Result], items: Sequence[Item], jobs: int,
         return
     # fork: workers inherit the site model already in memory instead of receiving copies.
     context = multiprocessing.get_context("fork")
-    chunk = max(8, min(256, total // (jobs * 8) or 1))
+    chunk = max(min(8, min_per_job), min(256, total // (jobs * 8) or 1))
     # A signal between a worker's fork and the pool's bookkeeping would orphan the worker.
     with deferred():
         pool = context.Pool(jobs, initializer=worker_setup)

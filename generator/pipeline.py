@@ -14,12 +14,13 @@ from pathlib import Path
 
 from generator import feeds, freshness, pages, search, theme
 from generator.cache import Store
-from generator.content import body_html, read_content
+from generator.content import read_content
 from generator.digest_pages import plan_digests
 from generator.editions import Edition, Editions, cut_all
 from generator.errors import Interrupted, Problem, ThemeError
+from generator.feed_render import render_feeds
 from generator.fingerprint import Digester, of_bytes
-from generator.model import Article, Briefing, BuildResult, Page, Site, SiteConfig
+from generator.model import Briefing, BuildResult, Page, Site, SiteConfig
 from generator.output import Publisher, read_manifest, rewrite_summary
 from generator.render import Job, render_changed
 from generator.scan import Found
@@ -104,7 +105,7 @@ def run(inputs: Inputs, settings: Settings, store: Store, started: float,
         job = Job(the_theme, planned, digests, root, out, publisher.staging, store, config)
         render_changed(job, todo, publisher, options.jobs, options.progress)
         lap("render")
-        feed_count = _feeds(site, digester, publisher, store, root)
+        feed_count = _feeds(site, digester, publisher, store, root, options.jobs)
         feed_count += _digest_feeds(site, editions, digester, publisher, the_theme, root)
         lap("feeds")
         if config.search:
@@ -195,20 +196,19 @@ def _digest_feeds(site: Site, editions: Editions, digester: Digester, publisher:
 
 
 def _feeds(site: Site, digester: Digester, publisher: Publisher, store: Store,
-           root: Path) -> int:
-    def body(article: Article) -> str:
-        return body_html(root, site.config, "article", article.source_path, article.key, store)
-
-    count = 0
-    for spec in feeds.specs(site):
+           root: Path, jobs: int) -> int:
+    todo: list[tuple[feeds.FeedSpec, str]] = []
+    specs = feeds.specs(site)
+    for spec in specs:
         # What the feed shows: its newest items, with their bodies (by their keys).
         items = spec.articles[: site.config.feeds.items]
         digest = digester.digest("feed", spec.path, spec.title, spec.description, items,
                                  [a.key for a in items], site.config)
-        count += 2
         paths = (spec.path + "feed.xml", spec.path + "atom.xml")
-        if all(publisher.unchanged(path, digest) for path in paths):
-            continue
-        for output in feeds.render_feeds(site, spec, body):
+        if not all(publisher.unchanged(path, digest) for path in paths):
+            todo.append((spec, digest))
+    rendered = render_feeds(site, [spec for spec, _ in todo], root, store, jobs)
+    for (_, digest), outputs in zip(todo, rendered, strict=True):
+        for output in outputs:
             publisher.write(output.path, output.data, digest)
-    return count
+    return 2 * len(specs)

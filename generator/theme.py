@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+from markupsafe import Markup
 
 from generator import dates, i18n
 from generator.errors import Problem, ThemeError, display_path
@@ -119,6 +120,7 @@ def load_theme(site_root: Path, config: SiteConfig, cache_dir: Path | None = Non
     tz = dates.zone(config.timezone)
     base_path = config.base_path
     env.globals.update(
+        fragment=_fragments(),
         url=lambda path: base_path + path,
         absolute=lambda path: config.base_url + path,
         asset=_asset_url(assets, base_path),
@@ -156,6 +158,20 @@ def _statics(layers: tuple[Path, ...]) -> tuple[dict[str, Path], dict[str, str]]
         statics["static/" + out] = source
         assets[name] = "static/" + out
     return statics, assets
+
+
+def _fragments() -> Callable[..., Markup]:
+    """Return `fragment`: `{% call fragment("name", key…) %}…{% endcall %}` renders its body
+    once per build, process and key, then repeats it. Only for markup that depends on
+    nothing but its key and the site (the navigation; an article's entry in lists)."""
+    done: dict[tuple[Any, ...], Markup] = {}  # a new theme, so a new memo, for every build
+
+    def fragment(*key: Any, caller: Callable[[], str]) -> Markup:
+        if key not in done:
+            done[key] = Markup(caller())
+        return done[key]
+
+    return fragment
 
 
 def _asset_url(assets: dict[str, str], base_path: str) -> Callable[[str], str]:

@@ -378,6 +378,33 @@ CRUMBS = [
 ]
 
 
+@pytest.mark.parametrize("path", ["", "articles/", "briefings/alpha/", "briefings/beta/",
+                                  "tags/", "archive/2025/"])
+def test_navigation_marks_only_the_current_briefing(out: Path, path: str) -> None:
+    """The briefing links are rendered once and shared by every page outside the briefing
+    pages; a briefing page marks itself."""
+    (nav,) = parse(out, path).xpath('//header[@class="masthead"]//nav')
+    current = [a.get("href") for a in nav.xpath(".//a[@aria-current]")]
+    expected = ["/" + path] if path.startswith("briefings/") or path == "articles/" else []
+    assert current == expected
+    hrefs = [a.get("href") for a in nav.xpath(".//a")]
+    assert "/briefings/alpha/" in hrefs and "/briefings/beta/" in hrefs
+
+
+def test_list_entries_are_the_same_on_every_list(out: Path) -> None:
+    """An article's entry is rendered once per process and repeated: every list shows it
+    with its own title, link and date."""
+    entries = {}
+    for path in ("articles/", "briefings/alpha/", "tags/policy/"):
+        for entry in parse(out, path).xpath('//article[@class="entry"]'):
+            # A list may ask for another heading level or no summary: compare like with like.
+            shape = (entry.xpath("string(.//a/@href)"), entry[0].tag,
+                     bool(entry.xpath('.//p[@class="summary"]')))
+            entries.setdefault(shape, set()).add(lxml.html.tostring(entry))
+            assert entry.xpath("string(.//a)").strip()
+    assert entries and all(len(forms) == 1 for forms in entries.values())
+
+
 @pytest.mark.parametrize(("path", "trail", "current"), CRUMBS)
 def test_breadcrumbs(out: Path, path: str, trail: list[tuple[str, str]], current: str) -> None:
     (nav,) = parse(out, path).xpath('//nav[@class="crumbs"]')

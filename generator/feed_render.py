@@ -1,0 +1,36 @@
+"""Render the feeds that changed, over worker processes like the pages."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from generator import feeds, parallel
+from generator.cache import Store
+from generator.content import body_html
+from generator.model import Article, Output, Site
+
+# A feed takes about 25 ms (50 items, each body made absolute): worth a process from two on.
+MIN_PER_JOB = 2
+
+_JOB: tuple[Site, list[feeds.FeedSpec], Path, Store] | None = None
+
+
+def _render(index: int) -> list[Output]:
+    assert _JOB is not None
+    site, specs, root, store = _JOB
+
+    def body(article: Article) -> str:
+        return body_html(root, site.config, "article", article.source_path, article.key, store)
+
+    return feeds.render_feeds(site, specs[index], body)
+
+
+def render_feeds(site: Site, specs: list[feeds.FeedSpec], root: Path, store: Store,
+                 jobs: int) -> list[list[Output]]:
+    """Render each spec's RSS and Atom files, in order; workers inherit the site by fork."""
+    global _JOB
+    _JOB = (site, specs, root, store)
+    try:
+        return parallel.run(_render, range(len(specs)), jobs, min_per_job=MIN_PER_JOB)
+    finally:
+        _JOB = None
