@@ -7,7 +7,9 @@ from pathlib import Path
 from generator import feeds, parallel
 from generator.cache import Store
 from generator.content import body_html
+from generator.fingerprint import Digester
 from generator.model import Article, Output, Site
+from generator.output import Publisher
 
 # A feed takes about 25 ms (50 items, each body made absolute): worth a process from two on.
 MIN_PER_JOB = 2
@@ -34,3 +36,23 @@ def render_feeds(site: Site, specs: list[feeds.FeedSpec], root: Path, store: Sto
         return parallel.run(_render, range(len(specs)), jobs, min_per_job=MIN_PER_JOB)
     finally:
         _JOB = None
+
+
+def publish_feeds(site: Site, digester: Digester, publisher: Publisher, store: Store,
+                  root: Path, jobs: int) -> int:
+    """Stage the site and briefing feeds whose items changed; return how many feeds exist."""
+    todo: list[tuple[feeds.FeedSpec, str]] = []
+    specs = feeds.specs(site)
+    for spec in specs:
+        # What the feed shows: its newest items, with their bodies (by their keys).
+        items = spec.articles[: site.config.feeds.items]
+        digest = digester.digest("feed", spec.path, spec.title, spec.description, items,
+                                 [a.key for a in items], site.config)
+        paths = (spec.path + "feed.xml", spec.path + "atom.xml")
+        if not all(publisher.unchanged(path, digest) for path in paths):
+            todo.append((spec, digest))
+    rendered = render_feeds(site, [spec for spec, _ in todo], root, store, jobs)
+    for (_, digest), outputs in zip(todo, rendered, strict=True):
+        for output in outputs:
+            publisher.write(output.path, output.data, digest)
+    return 2 * len(specs)

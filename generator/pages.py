@@ -73,6 +73,9 @@ class Crumb:
     key: bool = False  # label is a UI-string key to translate
 
 
+HOME = Crumb("home", "", key=True)
+
+
 def paginate(items: tuple[Article, ...], per_page: int, base: str
              ) -> list[tuple[Pager, tuple[Article, ...]]]:
     """Split a list into pages of `per_page` items (always at least one page)."""
@@ -181,7 +184,7 @@ def plan(site: Site, editions: Editions | None = None) -> list[Page]:
     editions = editions or Editions((), {})
     common = common_feeds(site, editions)
     per = site.config.paginate
-    home = Crumb("home", "", key=True)
+    home = HOME
     pages = [page(site, common, "404.html", "404.html", "404")]
     overview = [(b, site.articles_in(b.slug)[:LATEST], len(site.articles_in(b.slug)))
                 for b in site.briefings]
@@ -227,8 +230,8 @@ def plan(site: Site, editions: Editions | None = None) -> list[Page]:
 
 
 def article_pages(site: Site, common: list[FeedLink], editions: Editions,
-                  home: Crumb) -> list[Page]:
-    """Plan one page per article."""
+                  home: Crumb = HOME, only: set[str] | None = None) -> list[Page]:
+    """Plan one page per article (or only those of the given article paths)."""
     edition_of = {a.key: e for e in editions.site for g in e.groups for a in g.articles}
     positions = {slug: {a.slug: i for i, a in enumerate(items)}
                  for slug, items in site.by_briefing.items()}
@@ -236,6 +239,8 @@ def article_pages(site: Site, common: list[FeedLink], editions: Editions,
     trails = {b.slug: (home, Crumb(b.title, b.path)) for b in site.briefings}
     pages = []
     for article in site.articles_and_expired:
+        if only is not None and article.path not in only:
+            continue
         in_briefings = site.briefings_of(article)
         crumbs = trails[in_briefings[0].slug] if in_briefings else (home,)
         pages.append(page(

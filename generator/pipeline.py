@@ -12,13 +12,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from generator import feeds, freshness, pages, search, theme
+from generator import body_edits, feeds, freshness, pages, search, theme
 from generator.cache import Store
 from generator.content import read_content
 from generator.digest_pages import plan_digests
 from generator.editions import Edition, Editions, cut_all
 from generator.errors import Interrupted, Problem, ThemeError
-from generator.feed_render import render_feeds
+from generator.feed_render import publish_feeds
 from generator.fingerprint import Digester, of_bytes
 from generator.model import Briefing, BuildResult, Page, Site, SiteConfig
 from generator.output import Publisher, read_manifest, rewrite_summary
@@ -93,6 +93,25 @@ def run(inputs: Inputs, settings: Settings, store: Store, started: float,
                                int(str(previous.get("feeds", 0))), 0,
                                time.perf_counter() - started, str(out), tuple(timings),
                                _held(states))
+        flags = (options.drafts, options.future, options.include_current)
+        summary["structure"] = body_edits.structure(
+            digester, config, flags, content, states, inputs.edition_cut,
+            [(path, of_bytes(data)) for path, _, data in statics])
+        summary["bodies"] = body_edits.bodies(content)
+        manifest = read_manifest(out) if options.cache else {}
+        if body_edits.applies(previous, str(summary["structure"]), config,
+                              options.refresh_search, existing, manifest):
+            publisher = Publisher(out, existing, reuse=True)
+            page_count, feed_count = body_edits.rebuild(
+                publisher, previous, content, digester, the_theme, root, store, config, now,
+                flags, options.jobs, options.progress)
+            lap("bodies")
+            publisher.summary = {**summary, "pages": page_count, "feeds": feed_count}
+            changed = publisher.commit()
+            lap("publish")
+            return BuildResult(page_count, feed_count, changed,
+                               time.perf_counter() - started, str(out), tuple(timings),
+                               _held(states))
         site = assemble(config, content, options.drafts, now, options.future)
         editions = cut_all(site, now, options.include_current)
         planned = pages.plan(site, editions) + plan_digests(site, editions)
@@ -105,7 +124,7 @@ def run(inputs: Inputs, settings: Settings, store: Store, started: float,
         job = Job(the_theme, planned, digests, root, out, publisher.staging, store, config)
         render_changed(job, todo, publisher, options.jobs, options.progress)
         lap("render")
-        feed_count = _feeds(site, digester, publisher, store, root, options.jobs)
+        feed_count = publish_feeds(site, digester, publisher, store, root, options.jobs)
         feed_count += _digest_feeds(site, editions, digester, publisher, the_theme, root)
         lap("feeds")
         if config.search:
@@ -193,22 +212,3 @@ def _digest_feeds(site: Site, editions: Editions, digester: Digester, publisher:
         for output in feeds.render_digest_feeds(site, scope, own, bodies):
             publisher.write(output.path, output.data, digest)
     return count
-
-
-def _feeds(site: Site, digester: Digester, publisher: Publisher, store: Store,
-           root: Path, jobs: int) -> int:
-    todo: list[tuple[feeds.FeedSpec, str]] = []
-    specs = feeds.specs(site)
-    for spec in specs:
-        # What the feed shows: its newest items, with their bodies (by their keys).
-        items = spec.articles[: site.config.feeds.items]
-        digest = digester.digest("feed", spec.path, spec.title, spec.description, items,
-                                 [a.key for a in items], site.config)
-        paths = (spec.path + "feed.xml", spec.path + "atom.xml")
-        if not all(publisher.unchanged(path, digest) for path in paths):
-            todo.append((spec, digest))
-    rendered = render_feeds(site, [spec for spec, _ in todo], root, store, jobs)
-    for (_, digest), outputs in zip(todo, rendered, strict=True):
-        for output in outputs:
-            publisher.write(output.path, output.data, digest)
-    return 2 * len(specs)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import os
 import shutil
 import tempfile
@@ -34,6 +33,8 @@ def build_index(pages: list[tuple[str, Path]]) -> list[Output]:
                 os.link(source, target)
             except OSError:
                 shutil.copyfile(source, target)
+        import asyncio  # 40 ms to import, and only a site that searches needs it
+
         try:
             asyncio.run(_index(site, folder))
         except (OSError, RuntimeError, AssertionError) as exc:

@@ -222,3 +222,25 @@ def test_a_file_saved_again_while_the_build_reads_it_is_not_cached(tmp_path: Pat
     _, record, html = parse_job(("k", "article", "content/articles/a.md", str(article),
                                  current, Settings("sanitize", "UTC")))
     assert record.usable and record.values["title"] == "New" and "Saved later." in html
+
+
+def test_body_only_edits_rerender_just_those_pages(tmp_path: Path) -> None:
+    """Edits below the first paragraph take the short path, and it equals a full build."""
+    site = big_site(tmp_path / "site", 60)
+    out = site / "public"
+    assert build(site).exit_code == 0
+    before = tree_digest(out)
+    # The newest article (in the site feed) and an old one; neither first paragraph.
+    for name in ("a059", "a010"):
+        path = site / f"content/articles/{name}.md"
+        path.write_text(path.read_text() + f"\nA late addition to {name}.\n")
+    result = build(site, "-v")
+    assert result.exit_code == 0, result.output
+    assert "bodies" in result.output and "plan" not in result.output
+    after = tree_digest(out)
+    assert after == fresh(site, tmp_path, "f1")
+    changed = {path for path in after if after[path] != before.get(path)}
+    assert {"articles/a059/index.html", "articles/a010/index.html", "feed.xml",
+            "atom.xml"} <= changed
+    assert not any(p.startswith(("tags/", "briefings/", "archive/", "page/")) or
+                   p == "index.html" for p in changed if not p.endswith(("feed.xml", "atom.xml")))
