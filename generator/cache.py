@@ -115,12 +115,15 @@ class Store:
 
     def remember(self, entries: dict[str, Any]) -> None:
         """Keep exactly this build's records: a snapshot for the next build, no stale rows."""
-        new = sum(1 for key in entries if key not in self._snapshot)
-        stale = len(self._snapshot) - (len(entries) - new)
+        # Let go of the loaded records: the build keeps what it uses, and the rest of a
+        # 30,000-article snapshot would stay in memory (and in every worker) to the end.
+        snapshot, self._snapshot = self._snapshot, {}
+        new = sum(1 for key in entries if key not in snapshot)
+        stale = len(snapshot) - (len(entries) - new)
         # A few edited files are cheaper to fetch row by row next time than rewriting the
         # whole snapshot now (0.2 s at 10,000 articles); stale records in it are harmless,
         # since a key names exact bytes. Rewrite once the drift adds up.
-        slack = 0 if not self._snapshot else max(64, len(entries) // 50)
+        slack = 0 if not snapshot else max(64, len(entries) // 50)
         if new <= slack and stale <= slack:
             return
         self.keep_only(set(entries))

@@ -41,69 +41,48 @@ def _material(obj: Any, out: list[str], memo: dict[int, tuple[Any, str]]) -> Non
         # Short sequences (crumbs, an article's tags) are mostly made for one page: hashing
         # and remembering them would cost more than writing them out.
         out.append("(")
-        for item in obj:
-            prefix = _LEAF.get(type(item))
-            if prefix is None:
-                _material(item, out, memo)
-            else:
-                out.append(prefix + repr(item))
-            out.append(",")
+        _items([("", item) for item in obj], out, memo)
         out.append(")")
+    elif id(obj) in memo:  # a shared sequence or object, digested already
+        out.append(memo[id(obj)][1])
     elif kind is list or kind is tuple:
         # Shared sequences (the navigation, a briefing's articles) are digested once.
-        hit = memo.get(id(obj))
-        if hit is not None:
-            out.append(hit[1])
-        else:
-            part = ["["]
-            for item in obj:
-                prefix = _LEAF.get(type(item))
-                if prefix is None:
-                    _material(item, part, memo)
-                else:
-                    part.append(prefix + repr(item))
-                part.append(",")
-            part.append("]")
-            cached = _short("".join(part))
-            memo[id(obj)] = (obj, cached)
-            out.append(cached)
+        _remember(obj, "[", [("", item) for item in obj], out, memo)
     elif kind is dict:
         out.append("{")
-        for key in sorted(obj, key=str):
-            out.append(repr(key) + ":")
-            value = obj[key]
-            prefix = _LEAF.get(type(value))
-            if prefix is None:
-                _material(value, out, memo)
-            else:
-                out.append(prefix + repr(value))
-            out.append(",")
+        _items([(repr(key) + ":", obj[key]) for key in sorted(obj, key=str)], out, memo)
         out.append("}")
     else:
-        hit = memo.get(id(obj))
-        if hit is not None:
-            out.append(hit[1])
+        names = _FIELDS.get(kind)
+        if names is None:
+            if not dataclasses.is_dataclass(obj):
+                # A value whose repr may hold a memory address would make digests random.
+                raise TypeError(f"cannot digest a {kind.__name__}")
+            names = _FIELDS[kind] = tuple(f.name for f in dataclasses.fields(obj))
+        _remember(obj, kind.__name__ + "(", [(name + "=", getattr(obj, name)) for name in names],
+                out, memo)
+
+
+def _items(pairs: list[tuple[str, Any]], out: list[str],
+           memo: dict[int, tuple[Any, str]]) -> None:
+    for label, value in pairs:
+        out.append(label)
+        prefix = _LEAF.get(type(value))
+        if prefix is None:
+            _material(value, out, memo)
         else:
-            names = _FIELDS.get(kind)
-            if names is None:
-                if not dataclasses.is_dataclass(obj):
-                    # A value whose repr may hold a memory address would make digests random.
-                    raise TypeError(f"cannot digest a {kind.__name__}")
-                names = _FIELDS[kind] = tuple(f.name for f in dataclasses.fields(obj))
-            part = [kind.__name__, "("]
-            for name in names:
-                part.append(name + "=")
-                value = getattr(obj, name)
-                prefix = _LEAF.get(type(value))
-                if prefix is None:
-                    _material(value, part, memo)
-                else:
-                    part.append(prefix + repr(value))
-                part.append(",")
-            part.append(")")
-            cached = _short("".join(part))
-            memo[id(obj)] = (obj, cached)
-            out.append(cached)
+            out.append(prefix + repr(value))
+        out.append(",")
+
+
+def _remember(obj: Any, opening: str, pairs: list[tuple[str, Any]], out: list[str],
+              memo: dict[int, tuple[Any, str]]) -> None:
+    """Write a value that pages share by the digest of its parts, and remember it."""
+    part = [opening]
+    _items(pairs, part, memo)
+    digest = _short("".join(part))
+    memo[id(obj)] = (obj, digest)
+    out.append(digest)
 
 
 @lru_cache(maxsize=1)

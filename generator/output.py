@@ -137,8 +137,13 @@ def _apply(out: Path, staging: Path, moves: list[str], deletes: list[str],
            manifest: dict[str, str], summary: dict[str, object] | None = None) -> None:
     for rel in moves:
         source, target = staging / rel, out / rel
+        try:
+            os.replace(source, target)  # the common case in one system call
+            continue
+        except OSError:
+            pass  # a new folder, a folder in the way, or moved before an interruption
         if not source.exists():
-            continue  # already moved before an interruption
+            continue
         if target.is_dir() and not target.is_symlink():
             shutil.rmtree(target)
         target.parent.mkdir(parents=True, exist_ok=True)

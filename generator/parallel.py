@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 from collections.abc import Callable, Iterator, Sequence
@@ -48,6 +49,9 @@ def each(fn: Callable[[Item], Result], items: Sequence[Item], jobs: int,
     # fork: workers inherit the site model already in memory instead of receiving copies.
     context = multiprocessing.get_context("fork")
     chunk = max(min(8, min_per_job), min(256, total // (jobs * 8) or 1))
+    # Objects made before the fork are never collected in the workers: freezing them keeps
+    # the collector from writing to (and so copying) the pages the workers share.
+    gc.freeze()
     # A signal between a worker's fork and the pool's bookkeeping would orphan the worker.
     with deferred():
         pool = context.Pool(jobs, initializer=worker_setup)
@@ -62,5 +66,6 @@ def each(fn: Callable[[Item], Result], items: Sequence[Item], jobs: int,
         raise
     finally:
         pool.join()
+        gc.unfreeze()
     if progress:
         progress(label, total, total)
