@@ -44,12 +44,11 @@ def bodies(content: Content) -> dict[str, str]:
 
 
 def applies(previous: dict[str, object], digest: str, config: SiteConfig,
-            refresh_search: bool, existing: set[str], manifest: dict[str, str]) -> bool:
+            refresh_search: bool, intact: bool) -> bool:
     """Tell whether only bodies changed since a previous build whose files are all there."""
     # A refreshed search index reads every article page: that takes the whole pipeline.
     return (previous.get("structure") == digest and isinstance(previous.get("bodies"), dict)
-            and (not config.search or not refresh_search) and bool(manifest)
-            and set(manifest) <= existing)
+            and (not config.search or not refresh_search) and intact)
 
 
 def rebuild(publisher: Publisher, previous: dict[str, Any], content: Content,

@@ -18,9 +18,9 @@ from generator import dates, freshness, parallel, theme
 from generator.cache import CACHE_DIR, Store
 from generator.config import load_config
 from generator.editions import period_start
-from generator.fingerprint import Digester
+from generator.fingerprint import Digester, of_bytes
 from generator.model import BuildResult, SiteConfig
-from generator.output import check_output_dir, read_manifest, read_summary
+from generator.output import check_output_dir
 from generator.scan import read_sources
 
 Progress = Callable[[str, int, int], None]
@@ -57,22 +57,24 @@ def build(options: BuildOptions) -> BuildResult:
     if options.base_url:
         config = replace(config, base_url=options.base_url)
     out = (options.output_dir or root / config.output_dir).resolve()
-    existing = check_output_dir(root, out, options.force)
+    existing, record = check_output_dir(root, out, options.force)
     cache_dir = _cache_dir(root) if options.cache else None
     the_theme = theme.load_theme(root, config, cache_dir / "templates" if cache_dir else None)
     found = read_sources(root)
     digester = Digester(theme.templates_digest(the_theme, root))
-    statics = tuple((path, source, source.read_bytes())
-                    for path, source in theme.static_files(the_theme))
+    statics = tuple((path, data, of_bytes(data)) for path, source
+                    in theme.static_files(the_theme) for data in [source.read_bytes()])
     now = options.now or build_now()
-    cut = _edition_cut(config, options)
+    cut = _edition_cut(config, options.include_current, now)
     chosen = (options.drafts, options.future, options.include_current, options.refresh_search)
     sources = freshness.sources_digest(digester, config, chosen, found,
-                                       [(path, data) for path, _, data in statics])
-    previous = read_summary(out) if options.cache else {}
+                                       [(path, digest) for path, _, digest in statics])
+    previous = record.summary if options.cache else {}
+    # Every file the previous build wrote is still there, so unchanged ones can stay.
+    intact = set(record.files) <= existing
     lap("read")
     if (previous.get("sources") == sources and freshness.within(previous.get("window"), now)
-            and set(read_manifest(out)) <= existing):
+            and intact):
         lap("unchanged")
         return BuildResult(int(str(previous.get("pages", 0))),
                            int(str(previous.get("feeds", 0))), 0,
@@ -84,7 +86,7 @@ def build(options: BuildOptions) -> BuildResult:
 
     store = Store(cache_dir / "cache.sqlite" if cache_dir else None)
     inputs = pipeline.Inputs(root, config, out, frozenset(existing), the_theme, found, statics,
-                             digester, sources, now, cut, previous)
+                             digester, sources, now, cut, previous, record, intact)
     settings = pipeline.Settings(options.drafts, options.future, options.include_current,
                                  options.cache, options.jobs, options.refresh_search,
                                  options.progress)
@@ -106,13 +108,13 @@ def build_now() -> datetime:
     return datetime.now(UTC)
 
 
-def _edition_cut(config: SiteConfig, options: BuildOptions) -> tuple[bool, str]:
+def _edition_cut(config: SiteConfig, include_current: bool, now: datetime
+                 ) -> tuple[bool, str]:
     # The clock changes the output only through which period is the current one (the
     # editions before it are complete), so that is all the inputs digest needs of it.
-    now = options.now or build_now()
     tz = dates.zone(config.digests.timezone or config.timezone)
-    return options.include_current, period_start(now.astimezone(tz).date(),
-                                                 config.digests).isoformat()
+    return include_current, period_start(now.astimezone(tz).date(),
+                                         config.digests).isoformat()
 
 
 def _cache_dir(root: Path) -> Path | None:

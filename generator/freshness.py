@@ -14,7 +14,7 @@ from typing import Any
 
 from generator import dates
 from generator.editions import next_start, period_start
-from generator.fingerprint import Digester, of_bytes
+from generator.fingerprint import Digester
 from generator.model import Article, SiteConfig
 from generator.scan import Found
 
@@ -22,12 +22,13 @@ Window = tuple[str | None, str | None]  # [from, until) as ISO 8601 instants; No
 
 
 def sources_digest(digester: Digester, config: SiteConfig, options: Iterable[Any],
-                   found: Found, statics: list[tuple[str, bytes]]) -> str:
-    """Digest every input a build reads besides the clock: config, options, files, theme."""
+                   found: Found, statics: list[tuple[str, str]]) -> str:
+    """Digest every input a build reads besides the clock: config, options, files, theme
+    (its static files as (path, digest) pairs)."""
     files = [(s.kind, s.path, digest if isinstance(digest, str) else "unreadable")
              for s, digest in found.files]
     return digester.digest("sources", config, list(options), files,
-                           [(path, of_bytes(data)) for path, data in statics],
+                           statics,
                            [str(p) for p in found.problems])
 
 

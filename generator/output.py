@@ -13,6 +13,8 @@ import contextlib
 import json
 import os
 import shutil
+from collections.abc import Set
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator.errors import OutputError
@@ -22,10 +24,20 @@ MANIFEST = ".briefings-manifest.json"
 FORMAT = 2
 
 
-def check_output_dir(site_root: Path, out: Path, force: bool = False) -> set[str]:
+@dataclass(frozen=True)
+class Record:
+    """What the previous build left in its manifest: the files it wrote, and its summary."""
+
+    files: dict[str, str] = field(default_factory=dict)  # path → digest
+    summary: dict[str, object] = field(default_factory=dict)  # "inputs", "pages", "feeds"…
+
+
+def check_output_dir(site_root: Path, out: Path, force: bool = False
+                     ) -> tuple[set[str], Record]:
     """Refuse an output folder whose replacement could destroy the user's files.
 
-    Return every file now in it. Files that Briefings did not write are allowed only
+    Return every file now in it, and the previous build's record (read once here: it runs
+    to megabytes for a large site). Files that Briefings did not write are allowed only
     with `force`, and they are left alone, never deleted.
     """
     site_root, out = site_root.resolve(), out.resolve()
@@ -43,19 +55,20 @@ def check_output_dir(site_root: Path, out: Path, force: bool = False) -> set[str
                               "choose a folder such as public/")
     recover(out)
     if not out.exists():
-        return set()
+        return set(), Record()
     if not out.is_dir():
         raise OutputError(f"{out} exists and is not a folder; remove it or choose another "
                           "output folder")
     existing = existing_files(out)
-    foreign = foreign_files(out, existing)
+    record = read_record(out)
+    foreign = sorted(existing - set(record.files) - {MANIFEST})
     if foreign and not force:
         shown = ", ".join(foreign[:3]) + (f" and {len(foreign) - 3} more" if len(foreign) > 3
                                           else "")
         raise OutputError(f"{out} holds files that Briefings did not write ({shown}); move "
                           "them away, choose another output folder, or pass --force to "
                           "publish there anyway (those files are kept)")
-    return existing
+    return existing, record
 
 
 def _load(out: Path) -> object:
@@ -65,22 +78,17 @@ def _load(out: Path) -> object:
         return None
 
 
-def read_summary(out: Path) -> dict[str, object]:
-    """Return what the previous build recorded of its inputs ("inputs", "pages", "feeds")."""
-    data = _load(out)
-    summary = data.get("summary") if isinstance(data, dict) else None
-    return summary if isinstance(summary, dict) else {}
-
-
-def read_manifest(out: Path) -> dict[str, str]:
-    """Return path → digest of what the previous build wrote (empty when unknown)."""
+def read_record(out: Path) -> Record:
+    """Return the previous build's record (empty when there is none or it is unreadable)."""
     data = _load(out)
     if isinstance(data, list):  # the first format listed paths without digests
-        return {p: "" for p in data if isinstance(p, str)}
-    files = data.get("files") if isinstance(data, dict) else None
-    if not isinstance(files, dict):
-        return {}
-    return {p: d for p, d in files.items() if isinstance(p, str) and isinstance(d, str)}
+        return Record({p: "" for p in data if isinstance(p, str)})
+    if not isinstance(data, dict):
+        return Record()
+    files, summary = data.get("files"), data.get("summary")
+    return Record({p: d for p, d in files.items() if isinstance(p, str) and isinstance(d, str)}
+                  if isinstance(files, dict) else {},
+                  summary if isinstance(summary, dict) else {})
 
 
 def existing_files(folder: Path) -> set[str]:
@@ -96,12 +104,6 @@ def existing_files(folder: Path) -> set[str]:
                 else:
                     found.add(prefix + entry.name)
     return found
-
-
-def foreign_files(out: Path, existing: set[str] | None = None) -> list[str]:
-    """List the files under `out` that no manifest of ours accounts for."""
-    ours = set(read_manifest(out)) | {MANIFEST}
-    return sorted((existing if existing is not None else existing_files(out)) - ours)
 
 
 def _journal(out: Path) -> Path:
@@ -166,10 +168,10 @@ def _prune(out: Path, folder: Path) -> None:
         folder = folder.parent
 
 
-def rewrite_summary(out: Path, summary: dict[str, object]) -> None:
+def rewrite_summary(out: Path, files: dict[str, str], summary: dict[str, object]) -> None:
     """Record a new summary beside the same files (the manifest is replaced atomically)."""
     if out.is_dir():
-        _write_manifest(out, read_manifest(out), summary)
+        _write_manifest(out, files, summary)
 
 
 def _write_manifest(folder: Path, manifest: dict[str, str],
@@ -189,11 +191,13 @@ def _write_manifest(folder: Path, manifest: dict[str, str],
 class Publisher:
     """Collect one build's files in staging, then publish them in one step."""
 
-    def __init__(self, out: Path, existing: set[str], reuse: bool = True) -> None:
+    def __init__(self, out: Path, existing: Set[str], record: Record,
+                 reuse: bool = True) -> None:
         self.out = out.resolve()
         self.staging = staging_of(self.out)
         self.existing = existing
-        self.previous = read_manifest(self.out) if self.out.is_dir() else {}
+        self.previous = record.files
+        self.previous_summary = record.summary
         self.reuse = reuse
         self.manifest: dict[str, str] = {}
         self.changed: list[str] = []
@@ -251,7 +255,7 @@ class Publisher:
             return len(self.changed)
         deletes = sorted(set(self.previous) - set(self.manifest))
         if (not self.changed and not deletes and self.previous == self.manifest
-                and read_summary(self.out) == self.summary):
+                and self.previous_summary == self.summary):
             shutil.rmtree(self.staging, ignore_errors=True)
             self.committed = True
             return 0

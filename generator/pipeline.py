@@ -21,7 +21,7 @@ from generator.errors import Interrupted, Problem, ThemeError
 from generator.feed_render import publish_feeds
 from generator.fingerprint import Digester, of_bytes
 from generator.model import Briefing, BuildResult, Page, Site, SiteConfig
-from generator.output import Publisher, read_manifest, rewrite_summary
+from generator.output import Publisher, Record, rewrite_summary
 from generator.render import Job, render_changed
 from generator.scan import Found
 from generator.site import assemble, status
@@ -37,15 +37,17 @@ class Inputs:
     root: Path
     config: SiteConfig
     out: Path
-    existing: frozenset[str]
+    existing: frozenset[str]  # every file now in the output folder
     theme: theme.Theme
     found: Found
-    statics: tuple[tuple[str, Path, bytes], ...]
+    statics: tuple[tuple[str, bytes, str], ...]  # output path, bytes, digest
     digester: Digester
     sources: str  # freshness.sources_digest of all of the above
     now: datetime
     edition_cut: tuple[bool, str]
-    previous: dict[str, object]  # the summary the previous build left in the output
+    previous: dict[str, object]  # the summary the previous build left ({} with --no-cache)
+    record: Record  # the previous build's manifest, as read once
+    intact: bool  # every file the previous build wrote is still in the output
 
 
 @dataclass(frozen=True)
@@ -70,7 +72,7 @@ def run(inputs: Inputs, settings: Settings, store: Store, started: float,
 
     root, config, out, the_theme, digester = (inputs.root, inputs.config, inputs.out,
                                               inputs.theme, inputs.digester)
-    existing, statics, now, options = set(inputs.existing), inputs.statics, inputs.now, settings
+    existing, statics, now, options = inputs.existing, inputs.statics, inputs.now, settings
     publisher: Publisher | None = None
     try:
         content = read_content(root, config, store, inputs.found, options.jobs,
@@ -85,9 +87,9 @@ def run(inputs: Inputs, settings: Settings, store: Store, started: float,
             "window": list(freshness.window(content.articles, now, config)),
             "held": [list(pair) for pair in _held(states)]}
         previous = inputs.previous
-        if previous.get("inputs") == inputs_digest and set(read_manifest(out)) <= existing:
+        if previous.get("inputs") == inputs_digest and inputs.intact:
             # Only the clock moved: record the new window so the next build stops sooner.
-            rewrite_summary(out, {**previous, **summary})
+            rewrite_summary(out, inputs.record.files, {**previous, **summary})
             lap("unchanged")
             return BuildResult(int(str(previous.get("pages", 0))),
                                int(str(previous.get("feeds", 0))), 0,
@@ -96,12 +98,11 @@ def run(inputs: Inputs, settings: Settings, store: Store, started: float,
         flags = (options.drafts, options.future, options.include_current)
         summary["structure"] = body_edits.structure(
             digester, config, flags, content, states, inputs.edition_cut,
-            [(path, of_bytes(data)) for path, _, data in statics])
+            [(path, digest) for path, _, digest in statics])
         summary["bodies"] = body_edits.bodies(content)
-        manifest = read_manifest(out) if options.cache else {}
         if body_edits.applies(previous, str(summary["structure"]), config,
-                              options.refresh_search, existing, manifest):
-            publisher = Publisher(out, existing, reuse=True)
+                              options.refresh_search, inputs.intact):
+            publisher = Publisher(out, existing, inputs.record, reuse=True)
             page_count, feed_count = body_edits.rebuild(
                 publisher, previous, content, digester, the_theme, root, store, config, now,
                 flags, options.jobs, options.progress)
@@ -118,7 +119,7 @@ def run(inputs: Inputs, settings: Settings, store: Store, started: float,
         lap("plan")
         digests = [digester.digest(p.path, p.template, p.context, p.body_key) for p in planned]
         lap("fingerprint")
-        publisher = Publisher(out, existing, reuse=options.cache)
+        publisher = Publisher(out, existing, inputs.record, reuse=options.cache)
         todo = [i for i, (p, d) in enumerate(zip(planned, digests, strict=True))
                 if not publisher.unchanged(p.path, d)]
         job = Job(the_theme, planned, digests, root, out, publisher.staging, store, config)
@@ -133,8 +134,7 @@ def run(inputs: Inputs, settings: Settings, store: Store, started: float,
             digest = of_bytes(extra.data)
             if not publisher.unchanged(extra.path, digest):
                 publisher.write(extra.path, extra.data, digest)
-        for path, _, data in statics:
-            digest = of_bytes(data)
+        for path, data, digest in statics:
             if not publisher.unchanged(path, digest):
                 publisher.write(path, data, digest)
         publisher.summary = {**summary, "pages": len(planned), "feeds": feed_count}
