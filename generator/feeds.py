@@ -6,13 +6,15 @@ import html
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-
-from feedgen.feed import FeedGenerator
+from typing import TYPE_CHECKING
 
 from generator import __version__, markdown
 from generator.editions import Edition
 from generator.model import Article, Briefing, Output, Site
 from generator.xmlchars import strip_forbidden
+
+if TYPE_CHECKING:
+    from feedgen.feed import FeedGenerator
 
 # lxml refuses what XML 1.0 forbids; input is cleaned already, this guards the rest.
 clean = strip_forbidden
@@ -71,6 +73,9 @@ def write_both(site: Site, generator: FeedGenerator, folder: str) -> list[Output
 def channel(site: Site, folder: str, title: str, description: str,
             updated: datetime | None) -> FeedGenerator:
     """Start a feed whose page is `folder`; `updated` is its newest item's date."""
+    # Imported here: a rebuild whose feeds are all unchanged never loads feedgen and lxml.
+    from feedgen.feed import FeedGenerator
+
     cfg = site.config
     fg = FeedGenerator()
     fg.load_extension("dc")

@@ -4,16 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import lru_cache
+from typing import Any
 from urllib.parse import urljoin
 
 import nh3
-import pygments
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from mdit_py_plugins.footnote import footnote_plugin
-from pygments.formatters import HtmlFormatter
-from pygments.lexers import get_lexer_by_name
-from pygments.util import ClassNotFound
 
 from generator.signals import deferred
 
@@ -34,15 +31,24 @@ def highlight(code: str, lang: str, _attrs: str) -> str:
     """Colour a fenced code block with Pygments; unknown languages stay plain."""
     if not lang:
         return ""
+    # Imported here: most articles have no code, and Pygments takes a while to load.
+    import pygments
+    from pygments.lexers import get_lexer_by_name
+    from pygments.util import ClassNotFound
+
     try:
         lexer = get_lexer_by_name(lang)
     except ClassNotFound:
         return ""
+    return str(pygments.highlight(code, lexer, _formatter()))
+
+
+@lru_cache(maxsize=1)
+def _formatter() -> Any:
+    from pygments.formatters import HtmlFormatter
+
     # nowrap: markdown-it wraps the spans in <pre><code class="language-…">.
-    return str(pygments.highlight(code, lexer, _FORMATTER))
-
-
-_FORMATTER = HtmlFormatter(nowrap=True)
+    return HtmlFormatter(nowrap=True)
 
 
 @lru_cache(maxsize=4)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from xml.sax.saxutils import escape
+from html import escape
 
 from generator.model import Output, Page, SiteConfig
 
@@ -20,7 +20,7 @@ def sitemap(config: SiteConfig, pages: list[Page]) -> Output:
             continue
         folder = page.path.removesuffix("index.html")
         lines.append("  <url>")
-        lines.append(f"    <loc>{escape(config.permalink(folder))}</loc>")
+        lines.append(f"    <loc>{escape(config.permalink(folder), quote=False)}</loc>")
         if page.lastmod is not None:
             lines.append(f"    <lastmod>{page.lastmod.isoformat(timespec='seconds')}</lastmod>")
         lines.append("  </url>")
