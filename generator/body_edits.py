@@ -10,21 +10,25 @@ feeds that hold them need work. Anything else falls back to the whole pipeline.
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
+import os
+import pickle
 from collections.abc import Callable
-from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from generator import pages
 from generator.cache import Store
 from generator.content import Content
-from generator.editions import cut_all
+from generator.editions import Editions
 from generator.feed_render import publish_feeds
 from generator.fingerprint import Digester
-from generator.model import SiteConfig
+from generator.model import Article, Site, SiteConfig
 from generator.output import Publisher
+from generator.parse import CHANGED, Settings, cache_key, parse_job
 from generator.render import Job, render_changed
-from generator.site import assemble
+from generator.scan import Found, Source
 from generator.theme import Theme
 
 Progress = Callable[[str, int, int], None]
@@ -43,7 +47,7 @@ def bodies(content: Content) -> dict[str, str]:
     return {a.path: a.key for a in content.articles}
 
 
-def applies(previous: dict[str, object], digest: str, config: SiteConfig,
+def applies(previous: dict[str, object], digest: object, config: SiteConfig,
             refresh_search: bool, intact: bool) -> bool:
     """Tell whether only bodies changed since a previous build whose files are all there."""
     # A refreshed search index reads every article page: that takes the whole pipeline.
@@ -51,14 +55,10 @@ def applies(previous: dict[str, object], digest: str, config: SiteConfig,
             and (not config.search or not refresh_search) and intact)
 
 
-def rebuild(publisher: Publisher, previous: dict[str, Any], content: Content,
+def rebuild(publisher: Publisher, previous: dict[str, Any], site: Site, editions: Editions,
             digester: Digester, the_theme: Theme, root: Path, store: Store, config: SiteConfig,
-            now: datetime, flags: tuple[bool, bool, bool], jobs: int,
-            progress: Progress | None) -> tuple[int, int]:
+            jobs: int, progress: Progress | None) -> tuple[int, int]:
     """Stage the pages and feeds of the edited bodies; return (pages, feeds) of the site."""
-    drafts, future, include_current = flags
-    site = assemble(config, content, drafts, now, future)
-    editions = cut_all(site, now, include_current)
     old: dict[str, object] = previous["bodies"]
     edited = {a.path for a in site.articles_and_expired if old.get(a.path) != a.key}
     planned = pages.article_pages(site, pages.common_feeds(site, editions), editions,
@@ -72,3 +72,102 @@ def rebuild(publisher: Publisher, previous: dict[str, Any], content: Content,
     publish_feeds(site, digester, publisher, store, root, jobs)
     # The same structure makes the same pages and feeds (digest feeds included).
     return int(str(previous.get("pages", 0))), int(str(previous.get("feeds", 0)))
+
+
+# The assembled model of the last build that read every file, kept for the next builds
+# after body edits: loading it costs a fraction of parsing records and assembling anew.
+MODEL = "model.pickle"
+MODEL_SCHEMA = 1
+RECALL_AT_MOST = 64  # files edited since the model; more are parsed faster in parallel
+
+
+@dataclasses.dataclass(frozen=True)
+class Recalled:
+    """The kept model with the bodies edited since it was made."""
+
+    site: Site
+    editions: Editions
+    states: list[str]  # each article's status, in content order
+    bodies: dict[str, str]  # as `bodies` returns
+
+
+class _Pickler(pickle.Pickler):
+    """Store articles by source path, so that an edited one can stand in for its old self."""
+
+    def persistent_id(self, obj: Any) -> str | None:
+        return obj.source_path if type(obj) is Article else None
+
+
+def _unpickler(file: IO[bytes], articles: dict[str, Article]) -> pickle.Unpickler:
+    unpickler = pickle.Unpickler(file)
+    # A C-level lookup: a Python method here costs more than the rest of the load.
+    unpickler.persistent_load = articles.__getitem__  # type: ignore[method-assign]
+    return unpickler
+
+
+def save(store: Store, frame: str, structure: str, found: Found, states: list[str],
+         content: Content, site: Site, editions: Editions) -> None:
+    """Keep the assembled model beside the cache; failing to costs only speed."""
+    path = store.path.with_name(MODEL)
+    temp = path.with_suffix(".tmp")
+    digests = {source.path: digest for source, digest in found.files}
+    try:
+        with open(temp, "wb") as handle:
+            pickle.dump((MODEL_SCHEMA, frame, structure), handle, pickle.HIGHEST_PROTOCOL)
+            pickle.dump((digests, states, {a.source_path: a for a in content.articles}),
+                        handle, pickle.HIGHEST_PROTOCOL)
+            _Pickler(handle, pickle.HIGHEST_PROTOCOL).dump((site, editions))
+        os.replace(temp, path)
+    except (OSError, pickle.PicklingError, TypeError, AttributeError):
+        with contextlib.suppress(OSError):
+            temp.unlink()
+
+
+def recall(store: Store, frame: str, found: Found, settings: Settings,
+           previous: dict[str, object]) -> Recalled | None:
+    """Return the kept model with the edited bodies, or None unless only bodies changed."""
+    try:
+        with open(store.path.with_name(MODEL), "rb") as handle:
+            if pickle.load(handle) != (MODEL_SCHEMA, frame, previous.get("structure")):
+                return None  # made from other files, options or code, or never published
+            digests, states, articles = pickle.load(handle)
+            edited = [(source, digest) for source, digest in found.files
+                      if digests.get(source.path) != digest and isinstance(digest, str)]
+            if len(edited) > RECALL_AT_MOST or not all(
+                    source.kind == "article" and source.path in articles
+                    for source, _ in edited) or any(
+                    isinstance(digest, OSError) for _, digest in found.files):
+                return None
+            renewed = _renew(edited, articles, store, settings)
+            if renewed is None:
+                return None
+            articles.update(renewed)
+            site, editions = _unpickler(handle, articles).load()
+    except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError, TypeError,
+            ValueError, IndexError, KeyError):
+        return None  # a damaged or foreign file: read everything instead
+    return Recalled(site, editions, states, {a.path: a.key for a in articles.values()})
+
+
+def _renew(edited: list[tuple[Source, str]], articles: dict[str, Article], store: Store,
+           settings: Settings) -> dict[str, Article] | None:
+    """Return the edited articles with their new body keys, if only their bodies changed."""
+    keyed = [(cache_key("article", s.path, digest, settings), s, digest) for s, digest in edited]
+    stored = store.lookup([key for key, _, _ in keyed]) or {}
+    parsed = []
+    renewed = {}
+    for key, source, digest in keyed:
+        record = stored.get(key)
+        if record is None:
+            _, record, html = parse_job((key, "article", source.path, source.file, digest,
+                                         settings))
+            if record.card == CHANGED:
+                return None
+            parsed.append((key, record, html))
+        old = articles[source.path]
+        if record.card != old.card or record.problems or not record.usable:
+            store.put_many(parsed)  # the whole build will want them
+            return None
+        renewed[source.path] = dataclasses.replace(old, key=key)
+    store.put_many(parsed)
+    return renewed

@@ -67,8 +67,8 @@ def build(options: BuildOptions) -> BuildResult:
     now = options.now or build_now()
     cut = _edition_cut(config, options.include_current, now)
     chosen = (options.drafts, options.future, options.include_current, options.refresh_search)
-    sources = freshness.sources_digest(digester, config, chosen, found,
-                                       [(path, digest) for path, _, digest in statics])
+    frame, sources = freshness.sources_digest(digester, config, chosen, found,
+                                              [(path, digest) for path, _, digest in statics])
     previous = record.summary if options.cache else {}
     # Every file the previous build wrote is still there, so unchanged ones can stay.
     intact = set(record.files) <= existing
@@ -86,7 +86,7 @@ def build(options: BuildOptions) -> BuildResult:
 
     store = Store(cache_dir / "cache.sqlite" if cache_dir else None)
     inputs = pipeline.Inputs(root, config, out, frozenset(existing), the_theme, found, statics,
-                             digester, sources, now, cut, previous, record, intact)
+                             digester, frame, sources, now, cut, previous, record, intact)
     settings = pipeline.Settings(options.drafts, options.future, options.include_current,
                                  options.cache, options.jobs, options.refresh_search,
                                  options.progress)

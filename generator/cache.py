@@ -99,18 +99,27 @@ class Store:
                 found[key] = self._snapshot[key]
             else:
                 wanted.append(key)
+        rows = self.lookup(wanted)
+        if rows is None:
+            return {}
+        found.update(rows)
+        return found
+
+    def lookup(self, keys: list[str]) -> dict[str, Any] | None:
+        """Return the stored metadata of the keys present, from the database alone."""
+        found: dict[str, Any] = {}
         try:
             conn = self._open()
-            for start in range(0, len(wanted), 500):
-                chunk = wanted[start:start + 500]
+            for start in range(0, len(keys), 500):
+                chunk = keys[start:start + 500]
                 marks = ",".join("?" * len(chunk))
                 for key, meta in conn.execute(
                         f"SELECT key, meta FROM entry WHERE key IN ({marks})", chunk):
                     found[key] = pickle.loads(meta)
         except (sqlite3.Error, pickle.PickleError, EOFError, AttributeError, ImportError,
                 TypeError, ValueError, IndexError):
-            self._reset()
-            return {}
+            self._reset()  # damaged: thrown away, and everything is parsed again
+            return None
         return found
 
     def remember(self, entries: dict[str, Any]) -> None:

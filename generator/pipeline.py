@@ -22,6 +22,7 @@ from generator.feed_render import publish_feeds
 from generator.fingerprint import Digester, of_bytes
 from generator.model import Briefing, BuildResult, Page, Site, SiteConfig
 from generator.output import Publisher, Record, rewrite_summary
+from generator.parse import Settings as ParseSettings
 from generator.render import Job, render_changed
 from generator.scan import Found
 from generator.site import assemble, status
@@ -42,6 +43,7 @@ class Inputs:
     found: Found
     statics: tuple[tuple[str, bytes, str], ...]  # output path, bytes, digest
     digester: Digester
+    frame: str  # freshness.sources_digest of all of the above but the content files' bytes
     sources: str  # freshness.sources_digest of all of the above
     now: datetime
     edition_cut: tuple[bool, str]
@@ -68,25 +70,38 @@ def run(inputs: Inputs, settings: Settings, store: Store, started: float,
     """Build from the inputs into the output folder, publishing only a complete site."""
 
     def lap(name: str) -> None:
-        timings.append((name, time.perf_counter() - started - sum(t for _, t in timings)))
+        _lap(timings, started, name)
 
     root, config, out, the_theme, digester = (inputs.root, inputs.config, inputs.out,
                                               inputs.theme, inputs.digester)
     existing, statics, now, options = inputs.existing, inputs.statics, inputs.now, settings
     publisher: Publisher | None = None
+    previous = inputs.previous
+    flags = (options.drafts, options.future, options.include_current)
     try:
+        recalled = _recall(inputs, options, store)
+        lap("recall")
+        if recalled is not None:
+            publisher = Publisher(out, existing, inputs.record, reuse=True)
+            # Cards, statuses and editions are as recorded: only the bodies' keys are new.
+            kept: dict[str, object] = {
+                "inputs": _inputs_digest(digester, inputs, recalled.states),
+                "sources": inputs.sources, "window": previous["window"],
+                "held": previous["held"], "structure": previous["structure"],
+                "bodies": recalled.bodies}
+            return _bodies_only(publisher, recalled.site, recalled.editions, kept, inputs,
+                                options, store, started, timings, _held(recalled.states))
         content = read_content(root, config, store, inputs.found, options.jobs,
                                options.progress)
         lap("content")
         # Output is a function of these inputs alone: when none changed, nothing can have.
         states = [status(a, now, options.drafts, options.future) for a in content.articles]
         # The same bytes with the same statuses and editions: the clock moved, nothing else.
-        inputs_digest = digester.digest("inputs", inputs.sources, states, inputs.edition_cut)
+        inputs_digest = _inputs_digest(digester, inputs, states)
         summary: dict[str, object] = {
             "inputs": inputs_digest, "sources": inputs.sources,
             "window": list(freshness.window(content.articles, now, config)),
             "held": [list(pair) for pair in _held(states)]}
-        previous = inputs.previous
         if previous.get("inputs") == inputs_digest and inputs.intact:
             # Only the clock moved: record the new window so the next build stops sooner.
             rewrite_summary(out, inputs.record.files, {**previous, **summary})
@@ -95,26 +110,21 @@ def run(inputs: Inputs, settings: Settings, store: Store, started: float,
                                int(str(previous.get("feeds", 0))), 0,
                                time.perf_counter() - started, str(out), tuple(timings),
                                _held(states))
-        flags = (options.drafts, options.future, options.include_current)
-        summary["structure"] = body_edits.structure(
+        structure = body_edits.structure(
             digester, config, flags, content, states, inputs.edition_cut,
             [(path, digest) for path, _, digest in statics])
+        summary["structure"] = structure
         summary["bodies"] = body_edits.bodies(content)
-        if body_edits.applies(previous, str(summary["structure"]), config,
-                              options.refresh_search, inputs.intact):
-            publisher = Publisher(out, existing, inputs.record, reuse=True)
-            page_count, feed_count = body_edits.rebuild(
-                publisher, previous, content, digester, the_theme, root, store, config, now,
-                flags, options.jobs, options.progress)
-            lap("bodies")
-            publisher.summary = {**summary, "pages": page_count, "feeds": feed_count}
-            changed = publisher.commit()
-            lap("publish")
-            return BuildResult(page_count, feed_count, changed,
-                               time.perf_counter() - started, str(out), tuple(timings),
-                               _held(states))
         site = assemble(config, content, options.drafts, now, options.future)
         editions = cut_all(site, now, options.include_current)
+        if options.cache:
+            body_edits.save(store, inputs.frame, structure, inputs.found, states, content,
+                            site, editions)
+        if body_edits.applies(previous, structure, config, options.refresh_search,
+                              inputs.intact):
+            publisher = Publisher(out, existing, inputs.record, reuse=True)
+            return _bodies_only(publisher, site, editions, summary, inputs, options, store,
+                                started, timings, _held(states))
         planned = pages.plan(site, editions) + plan_digests(site, editions)
         lap("plan")
         digests = [digester.digest(p.path, p.template, p.context, p.body_key) for p in planned]
@@ -154,6 +164,47 @@ def run(inputs: Inputs, settings: Settings, store: Store, started: float,
         store.close()
     return BuildResult(len(planned), feed_count, changed, time.perf_counter() - started,
                        str(out), tuple(timings), site.held_back)
+
+
+def _inputs_digest(digester: Digester, inputs: Inputs, states: list[str]) -> str:
+    # One string: a list of 30,000 statuses costs a digest call per item.
+    return digester.digest("inputs", inputs.sources, " ".join(states), inputs.edition_cut)
+
+
+def _lap(timings: list[tuple[str, float]], started: float, name: str) -> None:
+    timings.append((name, time.perf_counter() - started - sum(t for _, t in timings)))
+
+
+def _recall(inputs: Inputs, options: Settings, store: Store) -> body_edits.Recalled | None:
+    """Return the kept model when only article bodies can have changed since it was made."""
+    previous = inputs.previous
+    if not (options.cache and freshness.within(previous.get("window"), inputs.now)
+            and body_edits.applies(previous, previous.get("structure"), inputs.config,
+                                   options.refresh_search, inputs.intact)):
+        return None
+    return body_edits.recall(store, inputs.frame, inputs.found,
+                             ParseSettings(inputs.config.raw_html, inputs.config.timezone),
+                             previous)
+
+
+def _bodies_only(publisher: Publisher, site: Site, editions: Editions,
+                 summary: dict[str, object], inputs: Inputs, options: Settings, store: Store,
+                 started: float, timings: list[tuple[str, float]],
+                 held: tuple[tuple[str, int], ...]) -> BuildResult:
+    """Render the pages and feeds of the edited bodies, then publish."""
+
+    def lap(name: str) -> None:
+        _lap(timings, started, name)
+
+    page_count, feed_count = body_edits.rebuild(
+        publisher, inputs.previous, site, editions, inputs.digester, inputs.theme,
+        inputs.root, store, inputs.config, options.jobs, options.progress)
+    lap("bodies")
+    publisher.summary = {**summary, "pages": page_count, "feeds": feed_count}
+    changed = publisher.commit()
+    lap("publish")
+    return BuildResult(page_count, feed_count, changed, time.perf_counter() - started,
+                       str(inputs.out), tuple(timings), held)
 
 
 def _search(planned: list[Page], digests: list[str], digester: Digester,
