@@ -109,7 +109,7 @@ def save(store: Store, frame: str, structure: str, found: Found, states: list[st
          content: Content, site: Site, editions: Editions) -> None:
     """Keep the assembled model beside the cache; failing to costs only speed."""
     path = store.path.with_name(MODEL)
-    temp = path.with_suffix(".tmp")
+    temp = path.with_suffix(f".{os.getpid()}.tmp")  # a preview and a build may both write
     digests = {source.path: digest for source, digest in found.files}
     try:
         with open(temp, "wb") as handle:

@@ -136,7 +136,7 @@ class Store:
         if new <= slack and stale <= slack:
             return
         self.keep_only(set(entries))
-        temp = self._snapshot_path.with_suffix(".tmp")
+        temp = self._snapshot_path.with_suffix(f".{os.getpid()}.tmp")  # builds may overlap
         try:
             with open(temp, "wb") as handle:
                 pickle.dump((SCHEMA, entries), handle, protocol=pickle.HIGHEST_PROTOCOL)

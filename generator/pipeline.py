@@ -87,7 +87,8 @@ def run(inputs: Inputs, settings: Settings, store: Store, started: float,
             kept: dict[str, object] = {
                 "inputs": _inputs_digest(digester, inputs, recalled.states),
                 "sources": inputs.sources, "window": previous["window"],
-                "held": previous["held"], "structure": previous["structure"],
+                "held": [list(pair) for pair in _held(recalled.states)],
+                "structure": previous["structure"],
                 "bodies": recalled.bodies}
             return _bodies_only(publisher, recalled.site, recalled.editions, kept, inputs,
                                 options, store, started, timings, _held(recalled.states))
