@@ -11,17 +11,20 @@ from __future__ import annotations
 import hashlib
 import traceback
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property, partial
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import jinja2
 from markupsafe import Markup
 
 from generator import dates, i18n
 from generator.errors import Problem, ThemeError, display_path
 from generator.model import Page, SiteConfig
 from generator.yamlload import YamlProblem, load
+
+if TYPE_CHECKING:
+    import jinja2
 
 PACKAGED = Path(__file__).resolve().parent / "themes"
 # An editable install runs from the checkout, where the default theme sits at the root.
@@ -36,9 +39,15 @@ class Theme:
 
     root: Path  # the theme named in site.yaml
     layers: tuple[Path, ...]  # folders holding templates/ and static/, first match wins
-    env: jinja2.Environment
     statics: dict[str, Path]  # output path (fingerprinted) → source file
     assets: dict[str, str]  # static name as templates ask for it → output path
+    make_env: Callable[[], jinja2.Environment] = field(compare=False, repr=False)
+
+    @cached_property
+    def env(self) -> jinja2.Environment:
+        """Return the Jinja environment, set up when first used."""
+        # A build that finds nothing changed renders nothing: it never loads Jinja2.
+        return self.make_env()
 
 
 def locate(site_root: Path, name: str) -> Path | None:
@@ -90,10 +99,21 @@ def _parent(root: Path, site_root: Path) -> str | None:
 
 
 def load_theme(site_root: Path, config: SiteConfig, cache_dir: Path | None = None) -> Theme:
-    """Set up Jinja2 over the theme's layers; raise ThemeError when something is missing."""
+    """Find the theme's layers and static files; raise ThemeError when something is missing."""
     chain = _chain(site_root, config.theme)
     own = [site_root / OVERRIDES] if (site_root / OVERRIDES).is_dir() else []
     layers = tuple(own + chain)
+    statics, assets = _statics(layers)
+    return Theme(chain[0], layers, statics, assets,
+                 partial(_environment, site_root, config, chain, layers, assets, cache_dir))
+
+
+def _environment(site_root: Path, config: SiteConfig, chain: list[Path],
+                 layers: tuple[Path, ...], assets: dict[str, str],
+                 cache_dir: Path | None) -> jinja2.Environment:
+    """Set up Jinja2 over the theme's layers."""
+    import jinja2
+
     folders = [layer / "templates" for layer in layers if (layer / "templates").is_dir()]
     if (site_root / "templates").is_dir():
         folders.insert(0, site_root / "templates")
@@ -116,7 +136,6 @@ def load_theme(site_root: Path, config: SiteConfig, cache_dir: Path | None = Non
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    statics, assets = _statics(layers)
     tz = dates.zone(config.timezone)
     base_path = config.base_path
     env.globals.update(
@@ -135,7 +154,7 @@ def load_theme(site_root: Path, config: SiteConfig, cache_dir: Path | None = Non
         iso=lambda moment: dates.iso(moment.astimezone(tz)),
         year=lambda moment: moment.astimezone(tz).year,
     )
-    return Theme(chain[0], layers, env, statics, assets)
+    return env
 
 
 def _statics(layers: tuple[Path, ...]) -> tuple[dict[str, Path], dict[str, str]]:
@@ -194,6 +213,8 @@ def _template_line(exc: BaseException, root: Path) -> tuple[str, int | None]:
 def render_page(theme: Theme, page: Page, site_root: Path,
                 extra: dict[str, Any] | None = None) -> str | Problem:
     """Render one page; return its HTML, or the template problem that stopped it."""
+    import jinja2  # loaded by the environment already
+
     try:
         context = {**page.context, **extra} if extra else page.context
         return theme.env.get_template(page.template).render(context)

@@ -244,3 +244,25 @@ def test_body_only_edits_rerender_just_those_pages(tmp_path: Path) -> None:
             "atom.xml"} <= changed
     assert not any(p.startswith(("tags/", "briefings/", "archive/", "page/")) or
                    p == "index.html" for p in changed if not p.endswith(("feed.xml", "atom.xml")))
+
+
+def test_a_build_that_changes_nothing_loads_no_rendering_library(tmp_path: Path) -> None:
+    """The no-change step reads bytes only: Markdown, Jinja2 and feedgen stay unloaded."""
+    import subprocess
+    import sys
+
+    from tests.conftest import NOW_EPOCH
+
+    site = big_site(tmp_path / "site", 10)
+    assert build(site).exit_code == 0
+    probe = ("import sys\nfrom generator.cli import main\n"
+             "try:\n    main(['build', '--site', sys.argv[1], '-v'])\n"
+             "except SystemExit as exc:\n    assert not exc.code, exc.code\n"
+             "print(sorted(m for m in ('jinja2', 'markdown_it', 'feedgen', 'lxml', 'pygments')"
+             " if m in sys.modules))\n")
+    env = {**os.environ, "SOURCE_DATE_EPOCH": NOW_EPOCH}
+    done = subprocess.run([sys.executable, "-c", probe, str(site)], env=env,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert "unchanged" in done.stdout
+    assert done.stdout.strip().splitlines()[-1] == "[]"
