@@ -88,6 +88,16 @@ def clock_site(root: Path) -> Path:
     return root
 
 
+def edit_after_due(site: Path, tmp_path: Path, later: str) -> None:
+    """Edit a body once 'Due' is out; the whole read must run and show it."""
+    append(site, "old", "More.")
+    assert "content" in phases(site, "--now", later)
+    assert "Due" in (site / "public/index.html").read_text()
+    expected = tmp_path / "fresh"
+    assert build(site, "--no-cache", "--now", later, "--output", str(expected)).exit_code == 0
+    assert tree_digest(site / "public") == tree_digest(expected)
+
+
 def test_a_model_older_than_the_published_site_is_not_used(tmp_path: Path) -> None:
     site = clock_site(tmp_path / "site")
     assert build(site, "--now", "2026-01-06T12:00:00Z").exit_code == 0
@@ -98,13 +108,7 @@ def test_a_model_older_than_the_published_site_is_not_used(tmp_path: Path) -> No
     # As if the build that published 'Due' had failed to keep its model: every file is
     # as that model knew it, but the site it holds is from before 'Due' came out.
     (site / MODEL).write_bytes(stale)
-    old = site / "content/articles/old.md"
-    old.write_text(old.read_text() + "\nMore.\n")
-    assert "content" in phases(site, "--now", later)
-    assert "Due" in (site / "public/index.html").read_text()
-    expected = tmp_path / "fresh"
-    assert build(site, "--no-cache", "--now", later, "--output", str(expected)).exit_code == 0
-    assert tree_digest(site / "public") == tree_digest(expected)
+    edit_after_due(site, tmp_path, later)
 
 
 def test_what_the_model_cannot_answer_takes_the_whole_read(
@@ -133,13 +137,7 @@ def test_a_body_edit_after_the_clock_moved_past_a_due_date(tmp_path: Path) -> No
     assert build(site, "--now", "2026-01-06T12:00:00Z").exit_code == 0
     assert "Due" not in (site / "public/index.html").read_text()
     later = "2026-01-07T12:00:00Z"
-    old = site / "content/articles/old.md"
-    old.write_text(old.read_text() + "\nMore.\n")
-    assert "content" in phases(site, "--now", later)
-    assert "Due" in (site / "public/index.html").read_text()
-    expected = tmp_path / "fresh"
-    assert build(site, "--no-cache", "--now", later, "--output", str(expected)).exit_code == 0
-    assert tree_digest(site / "public") == tree_digest(expected)
+    edit_after_due(site, tmp_path, later)
 
 
 def test_no_model_is_kept_without_a_cache(tmp_path: Path) -> None:
