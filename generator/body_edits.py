@@ -14,7 +14,7 @@ import contextlib
 import dataclasses
 import os
 import pickle
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import IO, Any
 
@@ -42,17 +42,24 @@ def structure(digester: Digester, config: SiteConfig, flags: tuple[bool, ...],
                            statics)
 
 
-def bodies(content: Content) -> dict[str, str]:
+def bodies(articles: Iterable[Article]) -> dict[str, str]:
     """Return each article page's folder with the key of the body it shows."""
-    return {a.path: a.key for a in content.articles}
+    return {a.path: a.key for a in articles}
 
 
-def applies(previous: dict[str, object], digest: object, config: SiteConfig,
+def possible(previous: dict[str, object], config: SiteConfig, refresh_search: bool,
+             intact: bool) -> bool:
+    """Tell whether a body-only rebuild can follow a previous build whose files are all there."""
+    # A refreshed search index reads every article page: that takes the whole pipeline.
+    return (isinstance(previous.get("bodies"), dict) and (not config.search or not refresh_search)
+            and intact)
+
+
+def applies(previous: dict[str, object], digest: str, config: SiteConfig,
             refresh_search: bool, intact: bool) -> bool:
     """Tell whether only bodies changed since a previous build whose files are all there."""
-    # A refreshed search index reads every article page: that takes the whole pipeline.
-    return (previous.get("structure") == digest and isinstance(previous.get("bodies"), dict)
-            and (not config.search or not refresh_search) and intact)
+    return (previous.get("structure") == digest
+            and possible(previous, config, refresh_search, intact))
 
 
 def rebuild(publisher: Publisher, previous: dict[str, Any], site: Site, editions: Editions,
@@ -131,12 +138,13 @@ def recall(store: Store, frame: str, found: Found, settings: Settings,
             if pickle.load(handle) != (MODEL_SCHEMA, frame, previous.get("structure")):
                 return None  # made from other files, options or code, or never published
             digests, states, articles = pickle.load(handle)
+            if any(isinstance(digest, OSError) for _, digest in found.files):
+                return None  # the whole read reports it
             edited = [(source, digest) for source, digest in found.files
-                      if digests.get(source.path) != digest and isinstance(digest, str)]
+                      if isinstance(digest, str) and digests.get(source.path) != digest]
             if len(edited) > RECALL_AT_MOST or not all(
                     source.kind == "article" and source.path in articles
-                    for source, _ in edited) or any(
-                    isinstance(digest, OSError) for _, digest in found.files):
+                    for source, _ in edited):
                 return None
             renewed = _renew(edited, articles, store, settings)
             if renewed is None:
@@ -146,7 +154,7 @@ def recall(store: Store, frame: str, found: Found, settings: Settings,
     except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError, TypeError,
             ValueError, IndexError, KeyError):
         return None  # a damaged or foreign file: read everything instead
-    return Recalled(site, editions, states, {a.path: a.key for a in articles.values()})
+    return Recalled(site, editions, states, bodies(articles.values()))
 
 
 def _renew(edited: list[tuple[Source, str]], articles: dict[str, Article], store: Store,
@@ -156,18 +164,19 @@ def _renew(edited: list[tuple[Source, str]], articles: dict[str, Article], store
     stored = store.lookup([key for key, _, _ in keyed]) or {}
     parsed = []
     renewed = {}
-    for key, source, digest in keyed:
-        record = stored.get(key)
-        if record is None:
-            _, record, html = parse_job((key, "article", source.path, source.file, digest,
-                                         settings))
-            if record.card == CHANGED:
+    try:
+        for key, source, digest in keyed:
+            record = stored.get(key)
+            if record is None:
+                _, record, html = parse_job((key, "article", source.path, source.file,
+                                             digest, settings))
+                if record.card == CHANGED:
+                    return None
+                parsed.append((key, record, html))
+            old = articles[source.path]
+            if record.card != old.card or record.problems or not record.usable:
                 return None
-            parsed.append((key, record, html))
-        old = articles[source.path]
-        if record.card != old.card or record.problems or not record.usable:
-            store.put_many(parsed)  # the whole build will want them
-            return None
-        renewed[source.path] = dataclasses.replace(old, key=key)
-    store.put_many(parsed)
-    return renewed
+            renewed[source.path] = dataclasses.replace(old, key=key)
+        return renewed
+    finally:
+        store.put_many(parsed)  # kept either way: a whole read would parse them too

@@ -38,7 +38,7 @@ def read_content(root: Path, config: SiteConfig, store: Store, found: Found, job
                  progress: Progress | None = None) -> Content:
     """Parse the files found; raise ContentError listing every problem in the tree."""
     problems: list[Problem] = list(found.problems)
-    settings = Settings(config.raw_html, config.timezone)
+    settings = parse_settings(config)
     keyed: list[tuple[str, Source, str]] = []
     for source, digest in found.files:
         if isinstance(digest, OSError):
@@ -75,13 +75,18 @@ def read_content(root: Path, config: SiteConfig, store: Store, found: Found, job
     return Content(tuple(briefings), tuple(articles))
 
 
+def parse_settings(config: SiteConfig) -> Settings:
+    """Return the parse settings a site's config makes."""
+    return Settings(config.raw_html, config.timezone)
+
+
 def body_html(root: Path, config: SiteConfig, kind: str, path: str, key: str,
               store: Store) -> str:
     """Return a file's rendered Markdown from the cache, or parse it again if the cache lost it."""
     html = store.html(key)
     if html is None:
         raw = (root / path).read_bytes()
-        html = parse_file(kind, path, raw, Settings(config.raw_html, config.timezone))[1]
+        html = parse_file(kind, path, raw, parse_settings(config))[1]
     return html
 
 

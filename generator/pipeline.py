@@ -7,14 +7,15 @@ Markdown, template, feed and search machinery at all.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import cast
 
 from generator import body_edits, feeds, freshness, pages, search, theme
 from generator.cache import Store
-from generator.content import read_content
+from generator.content import parse_settings, read_content
 from generator.digest_pages import plan_digests
 from generator.editions import Edition, Editions, cut_all
 from generator.errors import Interrupted, Problem, ThemeError
@@ -22,7 +23,6 @@ from generator.feed_render import publish_feeds
 from generator.fingerprint import Digester, of_bytes
 from generator.model import Briefing, BuildResult, Page, Site, SiteConfig
 from generator.output import Publisher, Record, rewrite_summary
-from generator.parse import Settings as ParseSettings
 from generator.render import Job, render_changed
 from generator.scan import Found
 from generator.site import assemble, status
@@ -84,12 +84,9 @@ def run(inputs: Inputs, settings: Settings, store: Store, started: float,
         if recalled is not None:
             publisher = Publisher(out, existing, inputs.record, reuse=True)
             # Cards, statuses and editions are as recorded: only the bodies' keys are new.
-            kept: dict[str, object] = {
-                "inputs": _inputs_digest(digester, inputs, recalled.states),
-                "sources": inputs.sources, "window": previous["window"],
-                "held": [list(pair) for pair in _held(recalled.states)],
-                "structure": previous["structure"],
-                "bodies": recalled.bodies}
+            window = cast("list[str | None]", previous["window"])  # checked by _recall
+            kept = {**_summary(digester, inputs, recalled.states, window),
+                    "structure": previous["structure"], "bodies": recalled.bodies}
             return _bodies_only(publisher, recalled.site, recalled.editions, kept, inputs,
                                 options, store, started, timings, _held(recalled.states))
         content = read_content(root, config, store, inputs.found, options.jobs,
@@ -97,13 +94,10 @@ def run(inputs: Inputs, settings: Settings, store: Store, started: float,
         lap("content")
         # Output is a function of these inputs alone: when none changed, nothing can have.
         states = [status(a, now, options.drafts, options.future) for a in content.articles]
+        summary = _summary(digester, inputs, states,
+                           freshness.window(content.articles, now, config))
         # The same bytes with the same statuses and editions: the clock moved, nothing else.
-        inputs_digest = _inputs_digest(digester, inputs, states)
-        summary: dict[str, object] = {
-            "inputs": inputs_digest, "sources": inputs.sources,
-            "window": list(freshness.window(content.articles, now, config)),
-            "held": [list(pair) for pair in _held(states)]}
-        if previous.get("inputs") == inputs_digest and inputs.intact:
+        if previous.get("inputs") == summary["inputs"] and inputs.intact:
             # Only the clock moved: record the new window so the next build stops sooner.
             rewrite_summary(out, inputs.record.files, {**previous, **summary})
             lap("unchanged")
@@ -115,7 +109,7 @@ def run(inputs: Inputs, settings: Settings, store: Store, started: float,
             digester, config, flags, content, states, inputs.edition_cut,
             [(path, digest) for path, _, digest in statics])
         summary["structure"] = structure
-        summary["bodies"] = body_edits.bodies(content)
+        summary["bodies"] = body_edits.bodies(content.articles)
         site = assemble(config, content, options.drafts, now, options.future)
         editions = cut_all(site, now, options.include_current)
         if options.cache:
@@ -167,9 +161,14 @@ def run(inputs: Inputs, settings: Settings, store: Store, started: float,
                        str(out), tuple(timings), site.held_back)
 
 
-def _inputs_digest(digester: Digester, inputs: Inputs, states: list[str]) -> str:
-    # One string: a list of 30,000 statuses costs a digest call per item.
-    return digester.digest("inputs", inputs.sources, " ".join(states), inputs.edition_cut)
+def _summary(digester: Digester, inputs: Inputs, states: list[str],
+             window: Sequence[str | None]) -> dict[str, object]:
+    """Return what the next build compares: the inputs digest, the window, held-back counts."""
+    # The statuses as one string: as a list of 30,000 items they cost a digest call apiece.
+    return {"inputs": digester.digest("inputs", inputs.sources, " ".join(states),
+                                      inputs.edition_cut),
+            "sources": inputs.sources, "window": list(window),
+            "held": [list(pair) for pair in _held(states)]}
 
 
 def _lap(timings: list[tuple[str, float]], started: float, name: str) -> None:
@@ -180,11 +179,10 @@ def _recall(inputs: Inputs, options: Settings, store: Store) -> body_edits.Recal
     """Return the kept model when only article bodies can have changed since it was made."""
     previous = inputs.previous
     if not (options.cache and freshness.within(previous.get("window"), inputs.now)
-            and body_edits.applies(previous, previous.get("structure"), inputs.config,
-                                   options.refresh_search, inputs.intact)):
+            and body_edits.possible(previous, inputs.config, options.refresh_search,
+                                    inputs.intact)):
         return None
-    return body_edits.recall(store, inputs.frame, inputs.found,
-                             ParseSettings(inputs.config.raw_html, inputs.config.timezone),
+    return body_edits.recall(store, inputs.frame, inputs.found, parse_settings(inputs.config),
                              previous)
 
 

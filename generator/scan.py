@@ -62,9 +62,15 @@ def scan(root: Path, folder: str, kind: str, problems: list[Problem]) -> list[So
     return sorted(found, key=lambda s: s.path)
 
 
+def _hasher() -> hashlib.blake2b:
+    return hashlib.blake2b(digest_size=20)
+
+
 def digest_of(raw: bytes) -> str:
     """Digest a content file's bytes: the no-change check and the parse cache key use it."""
-    return hashlib.blake2b(raw, digest_size=20).hexdigest()
+    digest = _hasher()
+    digest.update(raw)
+    return digest.hexdigest()
 
 
 def read_sources(root: Path) -> Found:
@@ -85,7 +91,8 @@ def read_sources(root: Path) -> Found:
 def _digest_file(file: str) -> str:
     # Plain descriptors: a buffered file object costs more than the read itself here
     # (0.13 s against 0.2 s for 10,000 articles).
-    digest = hashlib.blake2b(digest_size=20)
+    # The same digest as digest_of, fed as the file is read.
+    digest = _hasher()
     fd = os.open(file, os.O_RDONLY | getattr(os, "O_BINARY", 0))
     try:
         while chunk := os.read(fd, 1 << 16):
