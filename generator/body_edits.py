@@ -70,12 +70,10 @@ def rebuild(publisher: Publisher, previous: dict[str, Any], site: Site, editions
     edited = {a.path for a in site.articles_and_expired if old.get(a.path) != a.key}
     planned = pages.article_pages(site, pages.common_feeds(site, editions), editions,
                                   only=edited)
-    digests = [digester.digest(p.path, p.template, p.context, p.body_key) for p in planned]
     for path, digest in publisher.previous.items():
         publisher.unchanged(path, digest)  # re-recorded below if it changes after all
-    job = Job(the_theme, planned, digests, root, publisher.out, publisher.staging, store,
-              config)
-    render_changed(job, list(range(len(planned))), publisher, jobs, progress)
+    render_changed(Job(the_theme, planned, digester, root, store, config), publisher, jobs,
+                   progress)
     publish_feeds(site, digester, publisher, store, root, jobs)
     # The same structure makes the same pages and feeds (digest feeds included).
     return int(str(previous.get("pages", 0))), int(str(previous.get("feeds", 0)))

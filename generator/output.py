@@ -212,9 +212,13 @@ class Publisher:
                               "its folder exists and is writable, or pass another --output"
                               ) from None
 
-    def unchanged(self, path: str, digest: str) -> bool:
+    def holds(self, path: str, digest: str) -> bool:
         """Tell whether the previous output already holds this file for this digest."""
-        if self.reuse and self.previous.get(path) == digest and path in self.existing:
+        return self.reuse and self.previous.get(path) == digest and path in self.existing
+
+    def unchanged(self, path: str, digest: str) -> bool:
+        """Keep the previous output's file when it holds this digest; tell whether it did."""
+        if self.holds(path, digest):
             self.manifest[path] = digest
             return True
         return False

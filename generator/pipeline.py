@@ -122,13 +122,9 @@ def run(inputs: Inputs, settings: Settings, store: Store, started: float,
                                 started, timings, _held(states))
         planned = pages.plan(site, editions) + plan_digests(site, editions)
         lap("plan")
-        digests = [digester.digest(p.path, p.template, p.context, p.body_key) for p in planned]
-        lap("fingerprint")
         publisher = Publisher(out, existing, inputs.record, reuse=options.cache)
-        todo = [i for i, (p, d) in enumerate(zip(planned, digests, strict=True))
-                if not publisher.unchanged(p.path, d)]
-        job = Job(the_theme, planned, digests, root, out, publisher.staging, store, config)
-        render_changed(job, todo, publisher, options.jobs, options.progress)
+        digests = render_changed(Job(the_theme, planned, digester, root, store, config),
+                                 publisher, options.jobs, options.progress)
         lap("render")
         feed_count = publish_feeds(site, digester, publisher, store, root, options.jobs)
         feed_count += _digest_feeds(site, editions, digester, publisher, the_theme, root)

@@ -9,6 +9,7 @@ from generator import parallel
 from generator.cache import Store
 from generator.content import body_html
 from generator.errors import Problem, ThemeError
+from generator.fingerprint import Digester
 from generator.mail import inline_css
 from generator.model import Page, SiteConfig
 from generator.output import Publisher
@@ -21,22 +22,25 @@ class Job:
 
     theme: Theme
     pages: list[Page]
-    digests: list[str]
+    digester: Digester
     site_root: Path
-    out: Path
-    staging: Path
     store: Store
     config: SiteConfig
 
 
-_JOB: Job | None = None
+_JOB: tuple[Job, Publisher] | None = None
+KEPT, SAME, WRITTEN = 0, 1, 2  # the previous file serves; rendered to the same bytes; staged
 
 
-def _render(index: int) -> tuple[int, bool, Problem | None]:
-    """Render page `index`; stage it unless its bytes equal the old file's."""
-    job = _JOB
-    assert job is not None
+def _render(index: int) -> tuple[str, int, Problem | None]:
+    """Digest page `index`; render and stage it unless the previous output already holds it."""
+    assert _JOB is not None
+    job, publisher = _JOB
     page = job.pages[index]
+    # Digesting here rather than in the parent spreads it over the workers too.
+    digest = job.digester.digest(page.path, page.template, page.context, page.body_key)
+    if publisher.holds(page.path, digest):
+        return digest, KEPT, None
     extra = None
     if page.body_key:
         extra = {"body": body_html(job.site_root, job.config, "article",
@@ -44,36 +48,41 @@ def _render(index: int) -> tuple[int, bool, Problem | None]:
                                    job.store)}
     result = render_page(job.theme, page, job.site_root, extra)
     if isinstance(result, Problem):
-        return index, False, result
+        return digest, SAME, result
     if page.kind == "email":
         result = inline_css(result)
     data = result.encode("utf-8")
     try:
-        if (job.out / page.path).read_bytes() == data:
-            return index, False, None
+        if (publisher.out / page.path).read_bytes() == data:
+            return digest, SAME, None
     except OSError:
         pass
-    target = job.staging / page.path
+    target = publisher.staging / page.path
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_bytes(data)
-    return index, True, None
+    return digest, WRITTEN, None
 
 
-def render_changed(job: Job, todo: list[int], publisher: Publisher, jobs: int,
-                   progress: parallel.Progress | None = None) -> None:
-    """Render the listed pages; raise ThemeError listing each distinct template problem."""
+def render_changed(job: Job, publisher: Publisher, jobs: int,
+                   progress: parallel.Progress | None = None) -> list[str]:
+    """Render every page whose digest changed; return all the pages' digests, in order.
+
+    Raise ThemeError listing each distinct template problem.
+    """
     global _JOB
-    _JOB = job
+    _JOB = (job, publisher)
     try:
-        results = parallel.run(_render, todo, jobs, progress, "Rendering")
+        results = parallel.run(_render, range(len(job.pages)), jobs, progress, "Rendering")
     finally:
         _JOB = None
     problems: dict[str, Problem] = {}
-    for index, written, problem in results:
+    for page, (digest, state, problem) in zip(job.pages, results, strict=True):
         if problem is not None:
             problems.setdefault(str(problem).split(" (rendering")[0], problem)
+        elif state == KEPT:
+            publisher.unchanged(page.path, digest)
         else:
-            page = job.pages[index]
-            publisher.record(page.path, job.digests[index], written)
+            publisher.record(page.path, digest, state == WRITTEN)
     if problems:
         raise ThemeError(list(problems.values()))
+    return [digest for digest, _, _ in results]
