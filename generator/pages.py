@@ -260,28 +260,33 @@ def archive_years(site: Site) -> list[tuple[int, int]]:
 
 
 def archives(site: Site, common: list[FeedLink], home: Crumb) -> list[Page]:
-    """Plan the archive pages: one per year (by month) and one per month."""
+    """Plan the archive pages: one list per year (by month) and one per month, paginated."""
     tz = dates.zone(site.config.timezone)
     by_month: dict[tuple[int, int], list[Article]] = {}
     for article in site.articles:
         local = article.date.astimezone(tz)
         by_month.setdefault((local.year, local.month), []).append(article)
     pages = []
+    crumbs = (home, Crumb("all_articles", "articles/", key=True))
     for year, _ in archive_years(site):
         items = tuple(a for (y, _), found in sorted(by_month.items(), reverse=True) if y == year
                       for a in found)
-        crumbs = (home, Crumb("all_articles", "articles/", key=True))
-        pages.append(page(site, common, f"archive/{year}/", "archive.html", str(year),
-                          year=year, month=None, timeline=timeline(site, items),
-                          count=len(items), crumbs=crumbs, lastmod=newest(items)))
+        pages += _archive(site, common, f"archive/{year}/", str(year), items, crumbs,
+                          year=year, month=None)
         for (y, m), found in sorted(by_month.items()):
             if y == year:
-                month_items = tuple(found)
-                pages.append(page(
-                    site, common, f"archive/{year}/{m:02d}/", "archive.html",
-                    dates.month_label_of(date(year, m, 1), site.config.language),
-                    year=year, month=m, timeline=timeline(site, month_items),
-                    count=len(month_items),
-                    crumbs=(*crumbs, Crumb(str(year), f"archive/{year}/")),
-                    lastmod=newest(month_items)))
+                pages += _archive(site, common, f"archive/{year}/{m:02d}/",
+                                  dates.month_label_of(date(year, m, 1), site.config.language),
+                                  tuple(found), (*crumbs, Crumb(str(year), f"archive/{year}/")),
+                                  year=year, month=m)
     return pages
+
+
+def _archive(site: Site, common: list[FeedLink], base: str, title: str,
+             items: tuple[Article, ...], crumbs: tuple[Crumb, ...], **context: Any
+             ) -> list[Page]:
+    # A year of a newsroom's archive runs to thousands of articles: pages like the others.
+    return [page(site, common, pager.path_of(pager.number), "archive.html", title,
+                 timeline=timeline(site, chunk), count=len(items), pager=pager, crumbs=crumbs,
+                 lastmod=newest(chunk), **context)
+            for pager, chunk in paginate(items, site.config.paginate, base)]

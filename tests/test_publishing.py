@@ -262,6 +262,9 @@ PAGINATED = [
     pytest.param("tags/policy/", ENTRIES, ALPHA, id="tag-policy"),
     pytest.param("tags/trade/", ENTRIES, TRADE, id="tag-trade"),
     pytest.param("tags/외교/", ENTRIES, ["서울-회담"], id="tag-korean-single-page"),
+    pytest.param("archive/2025/", TIMELINE, ALL[:-1], id="archive-year"),
+    pytest.param("archive/2025/12/", TIMELINE, ALL[:4], id="archive-month"),
+    pytest.param("archive/2024/", TIMELINE, ["a0-old"], id="archive-year-single-page"),
 ]
 
 
@@ -316,18 +319,24 @@ ARCHIVES = [
 
 @pytest.mark.parametrize(("path", "heading", "expected"), ARCHIVES)
 def test_archive_pages(out: Path, path: str, heading: str, expected: list[str]) -> None:
-    doc = parse(out, path)
-    assert doc.findtext(".//h1") == heading
-    assert article_slugs(doc.xpath(TIMELINE)) == expected
+    # Paginated like every list (two per page here): each page names the whole count.
     count = f"{len(expected)} article" + ("s" if len(expected) != 1 else "")
-    assert doc.xpath('string(//header[@class="page-head"]/p[@class="meta"])') == count
+    seen = []
+    for number in range(1, -(-len(expected) // 2) + 1):
+        doc = parse(out, path if number == 1 else f"{path}page/{number}/")
+        assert doc.findtext(".//h1") == heading
+        assert doc.xpath('string(//header[@class="page-head"]/p[@class="meta"])') == count
+        seen += article_slugs(doc.xpath(TIMELINE))
+    assert seen == expected
 
 
 def test_archive_folders_and_year_links(out: Path) -> None:
     folders = {p.parent.relative_to(out / "archive").as_posix()
                for p in (out / "archive").rglob("index.html")}
-    # Nothing for September 2025 (expired only) nor 2026 (scheduled only).
-    assert folders == {"2024", "2024/06", "2025", "2025/10", "2025/11", "2025/12"}
+    # Nothing for September 2025 (expired only) nor 2026 (scheduled only); the lists of
+    # more than two articles go on over further pages.
+    assert folders == {"2024", "2024/06", "2025", "2025/page/2", "2025/page/3", "2025/page/4",
+                       "2025/10", "2025/11", "2025/12", "2025/12/page/2"}
     years = parse(out, "articles/").xpath('//nav[@class="years"]//li')
     assert [(li.findtext("a"), li.xpath("string(a/@href)"), li.findtext("span"))
             for li in years] == [("2025", "/archive/2025/", "7"), ("2024", "/archive/2024/", "1")]
