@@ -7,7 +7,7 @@ from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from babel import Locale, UnknownLocaleError
-from babel.dates import format_date
+from babel.dates import format_date, format_skeleton
 
 from generator.schema import Invalid
 
@@ -83,7 +83,9 @@ def month_label_of(day: date, language: str) -> str:
 
 @lru_cache(maxsize=1024)
 def _month_label(year: int, month: int, language: str) -> str:
-    return format_date(date(year, month, 1), "LLLL y", locale=_locale(language))
+    # The locale's own order and words for "month and year" (CLDR's yMMMM): "December 2025",
+    # "2025년 12월", "2025年12月"; a fixed "LLLL y" pattern gave Korean "12월 2025".
+    return str(format_skeleton("yMMMM", date(year, month, 1), locale=_locale(language)))
 
 
 def iso(moment: datetime) -> str:

@@ -595,6 +595,11 @@ def test_language(tmp_path: Path, language: str, direction: str, texts: list[str
         assert "All articles" not in front and "Most recent" not in front
         article = parse(out, "articles/b1-beta/").text_content()
         assert "2025년 12월 15일" in article
+        # Month headings in the Korean order, in timelines and archive titles alike.
+        months = [parse(out, path).xpath('//h3[@class="month-label"]/text()')
+                  for path in ("articles/", "articles/page/3/")]
+        assert months == [["2025년 12월"], ["2025년 11월"]], months
+        assert parse(out, "archive/2025/12/").findtext(".//h1") == "2025년 12월"
 
 
 def test_korean_count_of_one_is_korean(tmp_path: Path) -> None:
