@@ -7,20 +7,22 @@ from generator.model import Briefing, Page, Site
 from generator.pages import FeedLink, common_feeds, digest_feeds, page
 
 
-def _edition_pages(site: Site, common: list[FeedLink], editions: tuple[Edition, ...],
-                   scope: Briefing | None) -> list[Page]:
-    feeds = digest_feeds(site, scope) if scope else []
+def _edition_pages(site: Site, common: list[FeedLink], all_editions: Editions,
+                   editions: tuple[Edition, ...], scope: Briefing | None) -> list[Page]:
+    own_feeds = digest_feeds(site, scope, all_editions)
+    feeds = own_feeds if scope else []
     base = (scope.path if scope else "") + "digests/"
-    label = f"{scope.title}: digests" if scope else "Digests"
+    label = (all_editions.word("digests_of", name=scope.title) if scope
+             else all_editions.word("digests"))
     pages = [page(site, common, base, "digests.html", label, editions=tuple(reversed(editions)),
-                  scope=scope, extra_feeds=feeds, own_feeds=digest_feeds(site, scope))]
+                  scope=scope, extra_feeds=feeds, own_feeds=own_feeds)]
     for index, edition in enumerate(editions):
         previous = editions[index - 1] if index > 0 else None
         following = editions[index + 1] if index + 1 < len(editions) else None
         title = f"{scope.title}: {edition.title}" if scope else edition.title
         pages.append(page(site, common, edition.folder, "digest.html", title,
                           edition=edition, scope=scope, previous=previous, following=following,
-                          extra_feeds=feeds, own_feeds=digest_feeds(site, scope)))
+                          extra_feeds=feeds, own_feeds=own_feeds))
         if scope is None:
             for name, kind in (("email.html", "email"), ("email.txt", "text")):
                 pages.append(page(site, common, edition.folder + name, name, title, kind=kind,
@@ -33,9 +35,9 @@ def plan_digests(site: Site, editions: Editions) -> list[Page]:
     if not site.config.digests.enabled:
         return []
     common = common_feeds(site, editions)
-    pages = _edition_pages(site, common, editions.site, None)
+    pages = _edition_pages(site, common, editions, editions.site, None)
     for briefing in site.briefings:
         own = editions.by_briefing.get(briefing.slug, ())
         if own:
-            pages.extend(_edition_pages(site, common, own, briefing))
+            pages.extend(_edition_pages(site, common, editions, own, briefing))
     return pages

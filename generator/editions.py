@@ -8,14 +8,25 @@ starting on Monday use ISO week keys (`2025-W52`), other weeks the date of their
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, tzinfo
 
 from generator import dates
 from generator.model import Article, Briefing, DigestSettings, Site
 
-DEFAULT_TITLES = {"daily": "Digest of {date}", "weekly": "Week {week}, {year}",
-                  "monthly": "{month}"}
+# The digest's own words, in the site language from the theme's i18n files (these are the
+# English ones, for a theme whose files lack them). Patterns for str.format, never markup.
+WORDS = {
+    "digest_title_daily": "Digest of {date}",
+    "digest_title_weekly": "Week {week}, {year}",
+    "digest_title_monthly": "{month}",
+    "digests": "Digests",
+    "digests_of": "{name}: digests",
+    "digest_feed_link": "{name} digest",
+    "digest_feed_title": "{name} · digest",
+    "digest_feed_description": "Digest editions of {name}",
+}
 
 
 @dataclass(frozen=True)
@@ -93,8 +104,9 @@ def key_of(start: date, settings: DigestSettings) -> str:
     return f"week-{start.isoformat()}"
 
 
-def _title(settings: DigestSettings, key: str, start: date, last: date, language: str) -> str:
-    pattern = settings.title or DEFAULT_TITLES[settings.period]
+def _title(settings: DigestSettings, key: str, start: date, last: date, language: str,
+           words: Mapping[str, str]) -> str:
+    pattern = settings.title or words[f"digest_title_{settings.period}"]
     year, week, _ = (start + timedelta(days=3)).isocalendar()
     return pattern.format(
         key=key, year=year if settings.period == "weekly" else start.year, week=week,
@@ -107,8 +119,8 @@ def zone_of(site: Site) -> tzinfo:
     return dates.zone(site.config.digests.timezone or site.config.timezone)
 
 
-def cut(site: Site, now: datetime, include_current: bool, scope: Briefing | None = None
-        ) -> list[Edition]:
+def cut(site: Site, now: datetime, include_current: bool, scope: Briefing | None = None,
+        words: Mapping[str, str] = WORDS) -> list[Edition]:
     """Return the editions, oldest first; one still in progress only when asked for."""
     settings = site.config.digests
     tz = zone_of(site)
@@ -130,7 +142,7 @@ def cut(site: Site, now: datetime, include_current: bool, scope: Briefing | None
         items = periods[start]  # newest first, as the site lists them
         editions.append(Edition(
             key, _title(settings, key, start, following - timedelta(days=1),
-                        site.config.language),
+                        site.config.language, words),
             begins, until, _groups(site, items, order, scope),
             tuple(b for b in ([scope] if scope else site.briefings)
                   if b.updated is not None and begins <= b.updated < until),
@@ -167,11 +179,18 @@ class Editions:
 
     site: tuple[Edition, ...]
     by_briefing: dict[str, tuple[Edition, ...]]
+    words: Mapping[str, str] = field(default_factory=lambda: WORDS)
+
+    def word(self, key: str, **values: str) -> str:
+        """Return one of the digest's words in the site language, filled in."""
+        return self.words[key].format(**values)
 
 
-def cut_all(site: Site, now: datetime, include_current: bool) -> Editions:
+def cut_all(site: Site, now: datetime, include_current: bool,
+            words: Mapping[str, str] = WORDS) -> Editions:
     """Cut the site-wide and per-briefing editions (none when digests are disabled)."""
     if not site.config.digests.enabled:
-        return Editions((), {})
-    return Editions(tuple(cut(site, now, include_current)),
-                    {b.slug: tuple(cut(site, now, include_current, b)) for b in site.briefings})
+        return Editions((), {}, words)
+    return Editions(tuple(cut(site, now, include_current, None, words)),
+                    {b.slug: tuple(cut(site, now, include_current, b, words))
+                     for b in site.briefings}, words)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import html
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -116,14 +116,15 @@ def _entry(fg: FeedGenerator, site: Site, article: Article, bodies: Bodies) -> N
 
 
 def render_digest_feeds(site: Site, scope: Briefing | None, editions: tuple[Edition, ...],
-                        bodies: dict[str, str]) -> list[Output]:
+                        bodies: dict[str, str], words: Mapping[str, str]) -> list[Output]:
     """Render the digest feed of the site or of one briefing: one item per edition."""
     cfg = site.config
     folder = (scope.path if scope else "") + "digests/"
     name = scope.title if scope else cfg.title
     items = list(reversed(editions))[: cfg.feeds.items]  # newest first
-    generator = channel(site, folder, f"{name} · digest",
-                        f"Digest editions of {name}", items[0].end if items else None)
+    generator = channel(site, folder, words["digest_feed_title"].format(name=name),
+                        words["digest_feed_description"].format(name=name),
+                        items[0].end if items else None)
     for edition in items:
         url = cfg.permalink(edition.folder)
         entry = generator.add_entry(order="append")

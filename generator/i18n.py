@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
 from babel import Locale
 from markupsafe import Markup
 
-from generator.errors import Problem, ThemeError
+from generator.errors import Problem, ThemeError, display_path
 from generator.yamlload import YamlProblem, load
 
 FALLBACK = "en"
@@ -67,6 +67,38 @@ def translator(layers: tuple[Path, ...], language: str) -> Callable[..., str]:
         return Markup(text).format(**values) if values else Markup(text)
 
     return t
+
+
+def patterns(layers: tuple[Path, ...], language: str, defaults: Mapping[str, str],
+             sample: Mapping[str, object], site_root: Path) -> dict[str, str]:
+    """Return the text of each key for the site language; keys no file has keep the default.
+
+    Raise ThemeError naming the file of each pattern that `sample` cannot fill in.
+    """
+    found: dict[str, str] = {}
+    problems: list[Problem] = []
+    tables = [[(path, _strings(path)) for layer in layers
+               for path in [layer / "i18n" / f"{name}.yaml"] if path.is_file()]
+              for name in _candidates(language)]
+    for key, default in defaults.items():
+        # The first language that has the key answers, as in `translator`.
+        for files in tables:
+            hits = [(path, table[key]) for path, table in files if key in table]
+            if hits:
+                path, text = hits[0]
+                try:
+                    text.format(**sample)
+                except Exception as exc:  # a broken placeholder is the theme author's
+                    problems.append(Problem(display_path(path, site_root), None, (
+                        f"'{key}' has an unknown or broken placeholder ({exc}); use "
+                        + ", ".join("{" + n + "}" for n in sample))))
+                found[key] = text
+                break
+        else:
+            found[key] = default
+    if problems:
+        raise ThemeError(problems)
+    return found
 
 
 def direction(language: str) -> str:

@@ -103,10 +103,11 @@ def briefing_feeds(site: Site, briefing: Briefing) -> list[FeedLink]:
             FeedLink(f"{briefing.title} (Atom)", base + "atom.xml", "application/atom+xml")]
 
 
-def digest_feeds(site: Site, briefing: Briefing | None) -> list[FeedLink]:
+def digest_feeds(site: Site, briefing: Briefing | None, editions: Editions) -> list[FeedLink]:
     """Return the digest feeds, site-wide or of one briefing."""
     base = site.config.base_url + (briefing.path if briefing else "") + "digests/"
-    name = f"{briefing.title} digest" if briefing else f"{site.config.title} digest"
+    name = editions.word("digest_feed_link",
+                         name=briefing.title if briefing else site.config.title)
     return [FeedLink(f"{name} (RSS)", base + "feed.xml", "application/rss+xml"),
             FeedLink(f"{name} (Atom)", base + "atom.xml", "application/atom+xml")]
 
@@ -148,7 +149,7 @@ def neighbours(site: Site, article: Article,
 
 def common_feeds(site: Site, editions: Editions) -> list[FeedLink]:
     """Return the feeds every page announces (one shared list, digested once)."""
-    return site_feeds(site) + (digest_feeds(site, None) if editions.site else [])
+    return site_feeds(site) + (digest_feeds(site, None, editions) if editions.site else [])
 
 
 def briefing_digests(site: Site, briefing: Briefing, editions: Editions) -> dict[str, Any]:
@@ -161,7 +162,7 @@ def briefing_digests(site: Site, briefing: Briefing, editions: Editions) -> dict
         "new_since": tuple(a for a in items if since is None or a.date >= since) if own else (),
         "last_edition": done[-1] if done else None,
         "editions": tuple(reversed(own)),
-        "digest_feeds": digest_feeds(site, briefing) if own else [],
+        "digest_feeds": digest_feeds(site, briefing, editions) if own else [],
     }
 
 
@@ -212,8 +213,8 @@ def plan(site: Site, editions: Editions | None = None) -> list[Page]:
                 briefing=briefing, latest=items[:LATEST], timeline=timeline(site, chunk),
                 sources=sources(items), tags=tag_counts(site, items), count=len(items),
                 extra_feeds=briefing_feeds(site, briefing) + (
-                    digest_feeds(site, briefing) if editions.by_briefing.get(briefing.slug)
-                    else []),
+                    digest_feeds(site, briefing, editions)
+                    if editions.by_briefing.get(briefing.slug) else []),
                 own_feeds=briefing_feeds(site, briefing), pager=pager,
                 crumbs=(home, Crumb("briefings", "briefings/", key=True)),
                 lastmod=max(filter(None, [newest(items), briefing.updated]), default=None),

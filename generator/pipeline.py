@@ -13,11 +13,12 @@ from datetime import datetime
 from pathlib import Path
 from typing import cast
 
-from generator import body_edits, feeds, freshness, pages, search, theme
+from generator import body_edits, feeds, freshness, i18n, pages, search, theme
 from generator.cache import Store
+from generator.config import TITLE_SAMPLE
 from generator.content import parse_settings, read_content
 from generator.digest_pages import plan_digests
-from generator.editions import Edition, Editions, cut_all
+from generator.editions import WORDS, Edition, Editions, cut_all
 from generator.errors import Interrupted, Problem, ThemeError
 from generator.feed_render import publish_feeds
 from generator.fingerprint import Digester, of_bytes
@@ -111,7 +112,9 @@ def run(inputs: Inputs, settings: Settings, store: Store, started: float,
         summary["structure"] = structure
         summary["bodies"] = body_edits.bodies(content.articles)
         site = assemble(config, content, options.drafts, now, options.future)
-        editions = cut_all(site, now, options.include_current)
+        editions = cut_all(site, now, options.include_current,
+                           i18n.patterns(the_theme.layers, config.language, WORDS,
+                                         {**TITLE_SAMPLE, "name": config.title}, root))
         if options.cache:
             body_edits.save(store, inputs.frame, structure, inputs.found, states, content,
                             site, editions)
@@ -255,6 +258,6 @@ def _digest_feeds(site: Site, editions: Editions, digester: Digester, publisher:
             if isinstance(fragment, Problem):
                 raise ThemeError([fragment])
             bodies[edition.key] = fragment
-        for output in feeds.render_digest_feeds(site, scope, own, bodies):
+        for output in feeds.render_digest_feeds(site, scope, own, bodies, editions.words):
             publisher.write(output.path, output.data, digest)
     return count

@@ -518,6 +518,64 @@ def test_edition_titles_follow_the_pattern(tmp_path: Path, digests: str,
             title]
 
 
+KOREAN_TITLES = [
+    pytest.param("", "2025-W52", "2025년 52주차", id="weekly"),
+    pytest.param("  period: monthly\n", "2025-12", "2025년 12월", id="monthly"),
+    pytest.param("  period: daily\n", "2025-12-31", "2025년 12월 31일 다이제스트", id="daily"),
+]
+
+
+@pytest.mark.parametrize(("digests", "key", "title"), KOREAN_TITLES)
+def test_a_korean_site_gets_korean_digest_words(tmp_path: Path, digests: str, key: str,
+                                                title: str) -> None:
+    site = copy("digests-calendar", tmp_path)
+    set_config(site, "language: ko\ntimezone: Europe/Berlin\n", digests)
+    out = built(site, "--now", AFTER_ALL)
+    page = parse(out / "digests" / key / "index.html")
+    assert page.xpath("//h1/text()") == [title]
+    index = parse(out / "digests" / "index.html")
+    assert index.xpath("//h1/text()") == ["다이제스트"]
+    assert index.xpath(f'//a[@href="/digests/{key}/"]/text()') == [title]
+    # The feeds: their items, their own titles, and the links that announce them.
+    rss = read_feed(out / "digests" / "feed.xml")
+    assert (rss.feed.title, rss.feed.description) == ("Fixture · 다이제스트",
+                                                      "Fixture 다이제스트 호 모음")
+    assert title in [e.title for e in rss.entries]
+    announced = parse(out / "index.html").xpath(
+        f'//head/link[@href="{BASE}digests/atom.xml"]/@title')
+    assert announced == ["Fixture 다이제스트 (Atom)"]
+    texts = " ".join(parse(out / "digests" / k / "index.html").text_content()
+                     for k in editions(out))
+    assert "Week" not in texts and "Digest" not in texts
+
+
+def test_a_theme_layer_words_the_digests_and_its_broken_pattern_is_named(
+        tmp_path: Path) -> None:
+    site = copy("digests-calendar", tmp_path)
+    set_config(site, "timezone: Europe/Berlin\n")
+    words = site / "theme_overrides" / "i18n" / "en.yaml"
+    words.parent.mkdir(parents=True)
+    words.write_text('digest_title_weekly: "Briefing week {week} ({key})"\n', encoding="utf-8")
+    out = built(site, "--now", AFTER_ALL)
+    page = parse(out / "digests" / "2025-W52" / "index.html")
+    assert page.xpath("//h1/text()") == ["Briefing week 52 (2025-W52)"]
+    assert parse(out / "digests" / "index.html").xpath("//h1/text()") == ["Digests"]
+
+    before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    words.write_text('digest_title_weekly: "Week {weak}"\ndigest_feed_link: "{name[0}"\n',
+                     encoding="utf-8")
+    result = build(site, "--future", "--now", AFTER_ALL)
+    assert result.exit_code == 1, result.output
+    errors = [x for x in result.output.splitlines() if x.startswith("error: ")]
+    assert len(errors) == 2, result.output
+    assert all(e.startswith("error: theme_overrides/i18n/en.yaml: ") for e in errors), errors
+    assert any("'digest_title_weekly' has an unknown or broken placeholder ('weak')" in e
+               for e in errors), errors
+    assert any("'digest_feed_link' has an unknown or broken placeholder" in e
+               for e in errors), errors
+    assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
+
+
 # --- 8. email copies ---------------------------------------------------------------------
 
 
