@@ -34,15 +34,20 @@ def _strings(path: Path) -> dict[str, str]:
     return {str(k): str(v) for k, v in doc.data.items()}
 
 
+def _files(layers: tuple[Path, ...], language: str) -> list[list[tuple[Path, dict[str, str]]]]:
+    """Read each candidate language's files, most specific language first, then by layer."""
+    return [[(path, _strings(path)) for layer in layers
+             for path in [layer / "i18n" / f"{name}.yaml"] if path.is_file()]
+            for name in _candidates(language)]
+
+
 def translator(layers: tuple[Path, ...], language: str) -> Callable[..., str]:
     """Return t(key, n=None, **values): the string for the site language, else English."""
     tables: list[dict[str, str]] = []  # most specific language first
-    for name in _candidates(language):
+    for files in _files(layers, language):
         table: dict[str, str] = {}
-        for layer in reversed(layers):  # earlier layers override later ones
-            path = layer / "i18n" / f"{name}.yaml"
-            if path.is_file():
-                table.update(_strings(path))
+        for _, strings in reversed(files):  # earlier layers override later ones
+            table.update(strings)
         tables.append(table)
 
     def lookup(key: str, n: int | None) -> str | None:
@@ -77,9 +82,7 @@ def patterns(layers: tuple[Path, ...], language: str, defaults: Mapping[str, str
     """
     found: dict[str, str] = {}
     problems: list[Problem] = []
-    tables = [[(path, _strings(path)) for layer in layers
-               for path in [layer / "i18n" / f"{name}.yaml"] if path.is_file()]
-              for name in _candidates(language)]
+    tables = _files(layers, language)
     for key, default in defaults.items():
         # The first language that has the key answers, as in `translator`.
         for files in tables:

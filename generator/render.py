@@ -29,18 +29,20 @@ class Job:
 
 
 _JOB: tuple[Job, Publisher] | None = None
-KEPT, SAME, WRITTEN = 0, 1, 2  # the previous file serves; rendered to the same bytes; staged
 
 
-def _render(index: int) -> tuple[str, int, Problem | None]:
-    """Digest page `index`; render and stage it unless the previous output already holds it."""
+def _render(index: int) -> tuple[str, bool, Problem | None]:
+    """Digest page `index`; render and stage it unless the previous output already holds it.
+
+    Return its digest, whether it was staged, and its problem if it failed to render.
+    """
     assert _JOB is not None
     job, publisher = _JOB
     page = job.pages[index]
     # Digesting here rather than in the parent spreads it over the workers too.
     digest = job.digester.digest(page.path, page.template, page.context, page.body_key)
     if publisher.holds(page.path, digest):
-        return digest, KEPT, None
+        return digest, False, None
     extra = None
     if page.body_key:
         extra = {"body": body_html(job.site_root, job.config, "article",
@@ -48,19 +50,19 @@ def _render(index: int) -> tuple[str, int, Problem | None]:
                                    job.store)}
     result = render_page(job.theme, page, job.site_root, extra)
     if isinstance(result, Problem):
-        return digest, SAME, result
+        return digest, False, result
     if page.kind == "email":
         result = inline_css(result)
     data = result.encode("utf-8")
     try:
         if (publisher.out / page.path).read_bytes() == data:
-            return digest, SAME, None
+            return digest, False, None
     except OSError:
         pass
     target = publisher.staging / page.path
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_bytes(data)
-    return digest, WRITTEN, None
+    return digest, True, None
 
 
 def render_changed(job: Job, publisher: Publisher, jobs: int,
@@ -76,13 +78,11 @@ def render_changed(job: Job, publisher: Publisher, jobs: int,
     finally:
         _JOB = None
     problems: dict[str, Problem] = {}
-    for page, (digest, state, problem) in zip(job.pages, results, strict=True):
+    for page, (digest, written, problem) in zip(job.pages, results, strict=True):
         if problem is not None:
             problems.setdefault(str(problem).split(" (rendering")[0], problem)
-        elif state == KEPT:
-            publisher.unchanged(page.path, digest)
-        else:
-            publisher.record(page.path, digest, state == WRITTEN)
+        else:  # kept, rendered to the same bytes, or staged: the digest is this build's
+            publisher.record(page.path, digest, written)
     if problems:
         raise ThemeError(list(problems.values()))
     return [digest for digest, _, _ in results]
