@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,7 +32,7 @@ class Found:
 
 
 def scan(root: Path, folder: str, kind: str, problems: list[Problem]) -> list[Source]:
-    """List `*.md` files under a folder, refusing symlinks that lead out of the site."""
+    """List `*.md` files under a folder, refusing symlinks that loop or lead out of the site."""
     found: list[Source] = []
     real_root = root.resolve()
     top = root / folder
@@ -42,24 +44,45 @@ def scan(root: Path, folder: str, kind: str, problems: list[Problem]) -> list[So
         if real in seen:  # a symlinked folder that leads back into the tree
             continue
         seen.add(real)
-        with os.scandir(current) as listing:
-            entries = sorted(listing, key=lambda e: e.name)
+        try:
+            with os.scandir(current) as listing:
+                entries = sorted(listing, key=lambda e: e.name)
+        except OSError as exc:
+            problems.append(Problem(prefix.rstrip("/"), None,
+                                    f"cannot be read: {exc.strerror or exc}"))
+            continue
         # Folders are walked in a fixed order, so a folder reached twice always counts once
         # under the same path.
         for entry in reversed(entries):
             rel = prefix + entry.name
             if entry.is_symlink():
-                target = Path(entry.path).resolve()
-                if not target.is_relative_to(real_root):
-                    problems.append(Problem(rel, None, (
-                        f"is a symbolic link to {target}, outside the site; copy the "
-                        "file into the site instead")))
+                why = _link_problem(entry.path, real_root)
+                if why is not None:
+                    problems.append(Problem(rel, None, why))
                     continue
             if entry.is_dir():
                 pending.append((rel + "/", entry.path))
             elif entry.name.endswith(".md") and entry.is_file():
                 found.append(Source(kind, rel, entry.path))
     return sorted(found, key=lambda s: s.path)
+
+
+def _link_problem(path: str, real_root: Path) -> str | None:
+    """Return why a path that may pass through symlinks must not be read, or None."""
+    what = "file"
+    try:
+        if stat.S_ISDIR(os.stat(path).st_mode):
+            what = "folder"
+    except OSError as exc:
+        # Path.resolve raises RuntimeError on a loop (Python 3.11): ask the system first.
+        if exc.errno == errno.ELOOP:
+            return ("is a symbolic link that leads back to itself (a loop, or too many links "
+                    "in a row); remove it or point it at a real file or folder")
+    target = Path(os.path.realpath(path))
+    if not target.is_relative_to(real_root):
+        return (f"is a symbolic link to {target}, outside the site; copy the {what} into the "
+                "site instead")
+    return None
 
 
 def _hasher() -> hashlib.blake2b:
@@ -75,6 +98,15 @@ def digest_of(raw: bytes) -> str:
 
 def read_sources(root: Path) -> Found:
     """Scan `content/` and read every file."""
+    # The folders themselves are held to the rule of the links in them: a `content/articles`
+    # linked out of the site would publish whatever it leads to. Nothing is read then, so
+    # the refusal is not buried under "unknown briefing" errors that follow from it.
+    real_root = root.resolve()
+    for folders in (("content",), tuple(folder for folder, _ in FOLDERS)):
+        refused = [Problem(folder, None, why) for folder in folders
+                   for why in [_link_problem(str(root / folder), real_root)] if why]
+        if refused:
+            return Found((), tuple(refused))
     problems: list[Problem] = []
     sources = [s for folder, kind in FOLDERS for s in scan(root, folder, kind, problems)]
     # One thread: measured faster than a thread pool, which fights over the GIL. The bytes
