@@ -11,6 +11,9 @@ from slugify import slugify as python_slugify
 # slugs as Hugo and Zola keep them; nothing that can climb out of the output folder.
 MAX_BYTES = 200  # file names are limited to 255 bytes on most file systems
 _SAFE = re.compile(r"[^\W_](?:[\w.-]*[\w-])?")
+# A slug names a folder beside the list page of its kind (articles/index.html,
+# briefings/index.html): that name would need a folder where the page's file is.
+_TAKEN = frozenset({"index.html"})
 
 
 def check(slug: str) -> str | None:
@@ -22,6 +25,9 @@ def check(slug: str) -> str | None:
     if not _SAFE.fullmatch(slug) or ".." in slug:
         return ("must be letters, digits, '-', '_' or '.', with no '/', '..' or spaces "
                 "(e.g. 'seoul-moscow-talks')")
+    if collision_key(slug) in _TAKEN:
+        return ("is the name of the list page in the same folder (articles/index.html, "
+                "briefings/index.html); choose another slug")
     return None
 
 

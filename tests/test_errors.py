@@ -184,6 +184,23 @@ ERROR_CASES = [
     pytest.param({FIRST: article("slug: " + "a" * 300 + "\n")},
                  [(f"{FIRST}:4", "is longer than 200 bytes")],
                  id="article-slug-too-long-for-disk"),
+    # articles/index.html is the list of all articles: no folder can take its name.
+    pytest.param({FIRST: article("slug: index.html\n")},
+                 [(f"{FIRST}:4", "'slug' 'index.html' is the name of the list page in the "
+                                 "same folder")],
+                 id="article-slug-is-the-list-page"),
+    pytest.param({FIRST: article("slug: Index.HTML\n")},
+                 [(f"{FIRST}:4", "'slug' 'Index.HTML' is the name of the list page")],
+                 id="article-slug-is-the-list-page-in-another-case"),
+    pytest.param({"content/articles/index.html.md": article()},
+                 [("content/articles/index.html.md", "the file name (used as slug) "
+                                                     "'index.html' is the name of the list page")],
+                 id="article-file-name-is-the-list-page"),
+    pytest.param({"content/briefings/index.html.md": "---\ntitle: Index\n---\nText.\n"},
+                 [("content/briefings/index.html.md", "the file name (used as slug) "
+                                                      "'index.html' is the name of the list "
+                                                      "page")],
+                 id="briefing-file-name-is-the-list-page"),
     # --- briefings ---
     pytest.param({"content/briefings/alpha.md": "---\nweight: 1\n---\nOverview.\n"},
                  [("content/briefings/alpha.md:1", "missing required key 'title'")],
