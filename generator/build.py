@@ -7,6 +7,7 @@ already right and the build stops there.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import time
 from collections.abc import Callable
@@ -18,9 +19,11 @@ from generator import dates, freshness, parallel, theme
 from generator.cache import CACHE_DIR, Store
 from generator.config import load_config
 from generator.editions import period_start
+from generator.errors import BriefingsError
 from generator.fingerprint import Digester, of_bytes
+from generator.ledger import exclusive
 from generator.model import BuildResult, SiteConfig
-from generator.output import check_output_dir
+from generator.output import check_output_dir, refuse_output_dir
 from generator.scan import read_sources
 
 Progress = Callable[[str, int, int], None]
@@ -42,24 +45,42 @@ class BuildOptions:
     future: bool = False  # also publish articles whose publish_date is still to come
     refresh_search: bool = True  # False: keep the previous search index (the preview's edits)
     progress: Progress | None = None
+    wait: bool = True  # another build holds the output or cache: wait for it (False: refuse)
+    on_wait: Callable[[str], None] | None = None  # told when this build waits for another
 
 
 def build(options: BuildOptions) -> BuildResult:
     """Build the site; raise a BriefingsError (the old output untouched) when anything is wrong."""
     started = time.perf_counter()
+    root = options.site_root.resolve()
+    config = load_config(root)
+    out = (options.output_dir or root / config.output_dir).resolve()
+    if options.base_url:
+        config = replace(config, base_url=options.base_url)
+    cache_dir = _cache_dir(root)
+    the_theme = theme.load_theme(root, config, cache_dir / "templates"
+                                 if cache_dir and options.cache else None)
+    refuse_output_dir(root, out, the_theme.layers)
+    # One build at a time per output and per cache: two interleaved publishes would each
+    # record the other's staged files as published.
+    with contextlib.ExitStack() as locks:
+        for lock in ([cache_dir / "lock"] if cache_dir else []) + [_lock_of(out)]:
+            locks.enter_context(exclusive(lock, options.wait, options.on_wait))
+        return _build(options, root, config, the_theme, out, cache_dir, started)
+
+
+def _lock_of(out: Path) -> Path:
+    return out.with_name(f".{out.name}.lock")
+
+
+def _build(options: BuildOptions, root: Path, config: SiteConfig, the_theme: theme.Theme,
+           out: Path, cache_dir: Path | None, started: float) -> BuildResult:
     timings: list[tuple[str, float]] = []
 
     def lap(name: str) -> None:
         timings.append((name, time.perf_counter() - started - sum(t for _, t in timings)))
 
-    root = options.site_root.resolve()
-    config = load_config(root)
-    if options.base_url:
-        config = replace(config, base_url=options.base_url)
-    out = (options.output_dir or root / config.output_dir).resolve()
-    existing, record = check_output_dir(root, out, options.force)
-    cache_dir = _cache_dir(root) if options.cache else None
-    the_theme = theme.load_theme(root, config, cache_dir / "templates" if cache_dir else None)
+    existing, record = check_output_dir(out, options.force, cache_dir)
     found = read_sources(root)
     digester = Digester(theme.templates_digest(the_theme, root))
     statics = tuple((path, data, of_bytes(data)) for path, source
@@ -71,7 +92,8 @@ def build(options: BuildOptions) -> BuildResult:
                                               [(path, digest) for path, _, digest in statics])
     previous = record.summary if options.cache else {}
     # Every file the previous build wrote is still there, so unchanged ones can stay.
-    intact = set(record.files) <= existing
+    intact = all(existing.get(path, -2) == record.sizes.get(path, existing.get(path, -2))
+                 for path in record.files)
     lap("read")
     if (previous.get("sources") == sources and freshness.within(previous.get("window"), now)
             and intact):
@@ -84,9 +106,10 @@ def build(options: BuildOptions) -> BuildResult:
     # rendering, feeds and search.
     from generator import pipeline
 
-    store = Store(cache_dir / "cache.sqlite" if cache_dir else None)
-    inputs = pipeline.Inputs(root, config, out, frozenset(existing), the_theme, found, statics,
-                             digester, frame, sources, now, cut, previous, record, intact)
+    store = Store(cache_dir / "cache.sqlite" if cache_dir and options.cache else None)
+    inputs = pipeline.Inputs(root, config, out, existing, the_theme, found, statics,
+                             digester, frame, sources, now, cut, previous, record, intact,
+                             cache_dir)
     settings = pipeline.Settings(options.drafts, options.future, options.include_current,
                                  options.cache, options.jobs, options.refresh_search,
                                  options.progress)
@@ -104,7 +127,11 @@ def build_now() -> datetime:
     """Return the build's notion of now: SOURCE_DATE_EPOCH when set (reproducible builds)."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     if epoch.isdigit():
-        return datetime.fromtimestamp(int(epoch), UTC)
+        try:
+            return datetime.fromtimestamp(int(epoch[:20]), UTC)
+        except (ValueError, OverflowError, OSError):
+            raise BriefingsError(f"SOURCE_DATE_EPOCH={epoch[:30]} is out of range; set it to "
+                                 "seconds since 1970 (e.g. 1767225600) or unset it") from None
     return datetime.now(UTC)
 
 

@@ -7,7 +7,7 @@ Markdown, template, feed and search machinery at all.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -22,8 +22,9 @@ from generator.editions import WORDS, Edition, Editions, cut_all
 from generator.errors import Interrupted, Problem, ThemeError
 from generator.feed_render import publish_feeds
 from generator.fingerprint import Digester, of_bytes
+from generator.ledger import Record
 from generator.model import Briefing, BuildResult, Page, Site, SiteConfig
-from generator.output import Publisher, Record, rewrite_summary
+from generator.output import Publisher, rewrite_summary
 from generator.render import Job, render_changed
 from generator.scan import Found
 from generator.site import assemble, status
@@ -39,7 +40,7 @@ class Inputs:
     root: Path
     config: SiteConfig
     out: Path
-    existing: frozenset[str]  # every file now in the output folder
+    existing: Mapping[str, int]  # every file now in the output folder, with its size
     theme: theme.Theme
     found: Found
     statics: tuple[tuple[str, bytes, str], ...]  # output path, bytes, digest
@@ -51,6 +52,7 @@ class Inputs:
     previous: dict[str, object]  # the summary the previous build left ({} with --no-cache)
     record: Record  # the previous build's manifest, as read once
     intact: bool  # every file the previous build wrote is still in the output
+    cache_dir: Path | None  # where the record of the output is kept
 
 
 @dataclass(frozen=True)
@@ -83,7 +85,7 @@ def run(inputs: Inputs, settings: Settings, store: Store, started: float,
         recalled = _recall(inputs, options, store)
         lap("recall")
         if recalled is not None:
-            publisher = Publisher(out, existing, inputs.record, reuse=True)
+            publisher = Publisher(out, existing, inputs.record, True, inputs.cache_dir)
             # Cards, statuses and editions are as recorded: only the bodies' keys are new.
             window = cast("list[str | None]", previous["window"])  # checked by _recall
             kept = {**_summary(digester, inputs, recalled.states, window),
@@ -100,7 +102,7 @@ def run(inputs: Inputs, settings: Settings, store: Store, started: float,
         # The same bytes with the same statuses and editions: the clock moved, nothing else.
         if previous.get("inputs") == summary["inputs"] and inputs.intact:
             # Only the clock moved: record the new window so the next build stops sooner.
-            rewrite_summary(out, inputs.record.files, {**previous, **summary})
+            rewrite_summary(out, inputs.cache_dir, inputs.record, {**previous, **summary})
             lap("unchanged")
             return BuildResult(int(str(previous.get("pages", 0))),
                                int(str(previous.get("feeds", 0))), 0,
@@ -120,12 +122,12 @@ def run(inputs: Inputs, settings: Settings, store: Store, started: float,
                             site, editions)
         if body_edits.applies(previous, structure, config, options.refresh_search,
                               inputs.intact):
-            publisher = Publisher(out, existing, inputs.record, reuse=True)
+            publisher = Publisher(out, existing, inputs.record, True, inputs.cache_dir)
             return _bodies_only(publisher, site, editions, summary, inputs, options, store,
                                 started, timings, _held(states))
         planned = pages.plan(site, editions) + plan_digests(site, editions)
         lap("plan")
-        publisher = Publisher(out, existing, inputs.record, reuse=options.cache)
+        publisher = Publisher(out, existing, inputs.record, options.cache, inputs.cache_dir)
         digests = render_changed(Job(the_theme, planned, digester, root, store, config),
                                  publisher, options.jobs, options.progress)
         lap("render")

@@ -1,0 +1,174 @@
+"""What a build remembers of the output it wrote, kept where no reader of the site can see it.
+
+The output folder is untrusted and public: it is deployed as it is, and anyone who can put a
+file into it (a committed `public/`, a shared deploy folder) must not be able to steer the
+next build. So the output holds only a marker naming the published files (the proof that
+Briefings wrote them, so that it deletes nothing else), and everything private (digests,
+the summary that decides the next build, the journal of a publish in progress) lives in
+the cache folder beside site.yaml. Every path read back from either is checked to be a
+plain relative path inside the output before it is used.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from generator.errors import OutputError
+
+MARKER = ".briefings-manifest.json"
+MARKER_FORMAT = 3
+RECORD_FORMAT = 1
+# A published path: segments of anything but separators, NUL and control characters; no
+# empty, "." or ".." segment, no leading slash.
+_SEGMENT = re.compile(r"[^/\\\x00-\x1f\x7f]+")
+
+
+@dataclass(frozen=True)
+class Record:
+    """What the previous build wrote: each file's digest and size, and its summary."""
+
+    files: dict[str, str] = field(default_factory=dict)  # path → digest ("" when unknown)
+    sizes: dict[str, int] = field(default_factory=dict)  # path → size in bytes
+    summary: dict[str, object] = field(default_factory=dict)  # "inputs", "pages", "feeds"…
+
+
+def is_safe(rel: object) -> bool:
+    """Tell whether a path read from a record stays inside the output folder."""
+    if not isinstance(rel, str) or not rel:
+        return False
+    return all(part not in (".", "..") and _SEGMENT.fullmatch(part)
+               for part in rel.split("/"))
+
+
+def confined(out: Path, rel: str) -> Path:
+    """Return out/rel, refusing a path or a folder on the way that leads out of the output."""
+    if not is_safe(rel):
+        raise OutputError(f"refusing to touch {rel!r}: it is not a path inside {out}")
+    folder = out
+    for part in rel.split("/")[:-1]:
+        folder = folder / part
+        if folder.is_symlink():
+            raise OutputError(f"refusing to write through the symbolic link {folder}: "
+                              "remove it from the output folder")
+    return out / rel
+
+
+def read_marker(out: Path) -> list[str] | None:
+    """Return the published paths the marker names, or None when there is no valid marker."""
+    try:
+        data = json.loads((out / MARKER).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    # Earlier formats: a list of paths, or {"files": {path: digest}, "summary": …}.
+    files = data.get("files") if isinstance(data, dict) else data
+    if not isinstance(files, (list, dict)):
+        return None
+    return sorted(p for p in files if is_safe(p) and p != MARKER)
+
+
+def marker_bytes(paths: Iterator[str] | list[str]) -> bytes:
+    """Return the marker's bytes for these published paths."""
+    text = json.dumps({"format": MARKER_FORMAT, "generator": "briefings",
+                       "files": sorted(paths)}, ensure_ascii=False)
+    return (text + "\n").encode("utf-8")
+
+
+def write_marker(folder: Path, paths: list[str]) -> None:
+    """Write the marker atomically, keeping an unchanged one as it is (and its mtime)."""
+    data = marker_bytes(paths)
+    target = folder / MARKER
+    with contextlib.suppress(OSError):
+        if target.read_bytes() == data:
+            return
+    temp = folder / (MARKER + ".tmp")
+    temp.write_bytes(data)
+    os.replace(temp, target)
+
+
+def _key(out: Path) -> str:
+    return hashlib.blake2b(str(out).encode("utf-8", "surrogateescape"),
+                           digest_size=12).hexdigest()
+
+
+def record_path(cache_dir: Path, out: Path) -> Path:
+    """Return where the record of an output folder is kept in the cache."""
+    return cache_dir / "outputs" / f"{_key(out)}.json"
+
+
+def journal_path(cache_dir: Path, out: Path) -> Path:
+    """Return where the journal of a publish into an output folder is kept in the cache."""
+    return cache_dir / "outputs" / f"{_key(out)}.journal.json"
+
+
+def read_record(cache_dir: Path | None, out: Path, published: list[str]) -> Record:
+    """Return the record of the output, if it describes exactly the files the marker names."""
+    if cache_dir is None:
+        return Record({p: "" for p in published})
+    try:
+        data = json.loads(record_path(cache_dir, out).read_text(encoding="utf-8"))
+        files, summary = data["files"], data["summary"]
+        if data["format"] != RECORD_FORMAT or data["out"] != str(out):
+            raise ValueError("another format or output")
+        digests = {p: str(d) for p, (d, _) in files.items()}
+        sizes = {p: int(s) for p, (_, s) in files.items()}
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return Record({p: "" for p in published})
+    if sorted(digests) != published or not isinstance(summary, dict):
+        # Written by another build than the one whose files are there: trust only the marker.
+        return Record({p: "" for p in published})
+    return Record(digests, sizes, summary)
+
+
+def write_record(cache_dir: Path | None, out: Path, files: dict[str, str],
+                 sizes: dict[str, int], summary: dict[str, object]) -> None:
+    """Keep the record of what this build published; failing to costs only speed."""
+    if cache_dir is None:
+        return
+    path = record_path(cache_dir, out)
+    data = json.dumps({"format": RECORD_FORMAT, "out": str(out), "summary": summary,
+                       "files": {p: [files[p], sizes.get(p, -1)] for p in sorted(files)}},
+                      ensure_ascii=False)
+    temp = path.with_suffix(f".{os.getpid()}.tmp")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temp.write_text(data, encoding="utf-8")
+        os.replace(temp, path)
+    except OSError:
+        with contextlib.suppress(OSError):
+            temp.unlink()
+            path.unlink()  # a stale record would make the next build trust old digests
+
+
+@contextlib.contextmanager
+def exclusive(lock_file: Path, wait: bool, on_wait: object = None) -> Iterator[None]:
+    """Hold an exclusive lock on a file for the block; wait for it, or refuse at once."""
+    import fcntl
+
+    try:
+        lock_file.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(lock_file, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as exc:
+        raise OutputError(f"cannot write beside {lock_file.parent / lock_file.name[1:-5]} "
+                          f"({exc.strerror}); check that its folder exists and is writable, "
+                          "or pass another --output") from None
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            if not wait:
+                raise OutputError(f"another build is using {lock_file.parent} (it holds "
+                                  f"{lock_file.name}); wait for it to finish, or build "
+                                  "without --no-wait to wait for it") from None
+            if callable(on_wait):
+                on_wait(f"waiting for another build to finish (it holds {lock_file})…")
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock
