@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import signal
 import sys
 from dataclasses import replace
@@ -30,6 +31,13 @@ def _fail(exc: BriefingsError) -> None:
     sys.exit(1)
 
 
+# The build's "now" leaves room for the digest period around it (up to a month either way)
+# and for any site timezone: dates outside years 1 to 9999 cannot be computed.
+EARLIEST = datetime(2, 1, 1, tzinfo=UTC)
+LATEST = datetime(9998, 12, 31, 23, 59, 59, tzinfo=UTC)
+RANGE = "years 2 to 9998"
+
+
 def _parse_now(value: str | None) -> datetime | None:
     if value is None:
         return None
@@ -38,7 +46,35 @@ def _parse_now(value: str | None) -> datetime | None:
     except ValueError:
         raise click.BadParameter(f"{value!r} is not an ISO 8601 date or date-time",
                                  param_hint="--now") from None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    moment = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    try:
+        within = EARLIEST <= moment <= LATEST
+    except OverflowError:  # its offset takes it before year 1 in UTC
+        within = False
+    if not within:
+        raise click.BadParameter(f"{value!r} is out of range; choose a moment in {RANGE}",
+                                 param_hint="--now")
+    return moment
+
+
+def _check_source_date_epoch() -> None:
+    """Exit with status 2 unless SOURCE_DATE_EPOCH is unset, empty or a usable time."""
+    # Checked here, before anything is read: a value the clock cannot represent failed deep
+    # in the build with a traceback, and a malformed one would silently fall back to the
+    # clock, making a build meant to be reproducible depend on when it runs.
+    raw = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if not raw:
+        return
+    if not (raw.isascii() and raw.isdigit()):
+        why = "is not a whole number of seconds since 1970-01-01 UTC (e.g. 1767225600)"
+    elif len(raw) > 12 or int(raw) > int(LATEST.timestamp()):
+        why = (f"is out of range; set seconds since 1970-01-01 UTC up to "
+               f"{int(LATEST.timestamp())} (the end of 9998), or unset it")
+    else:
+        return
+    shown = raw if len(raw) <= 40 else raw[:40] + "…"
+    click.echo(f"error: SOURCE_DATE_EPOCH: {shown!r} {why}", err=True)
+    sys.exit(2)
 
 
 def _interrupt(signum: int, frame: FrameType | None) -> None:
@@ -59,7 +95,8 @@ def main() -> None:
               help="Where to write the site [default: output_dir of site.yaml, public/].")
 @click.option("--drafts", is_flag=True, help="Include articles marked draft: true.")
 @click.option("--force", is_flag=True,
-              help="Replace an output folder that holds files Briefings did not write.")
+              help="Publish into an output folder that holds files Briefings did not write. "
+                   "Those files are kept, never deleted.")
 @click.option("--now", "now", default=None, metavar="ISO-DATE",
               help="The build's notion of now, for digest editions "
                    "[default: SOURCE_DATE_EPOCH, else the clock].")
@@ -72,7 +109,7 @@ def main() -> None:
 @click.option("--jobs", "-j", type=click.IntRange(1, 256), default=None,
               help="Worker processes [default: one per CPU].")
 @click.option("--quiet", "-q", is_flag=True, help="Print errors only.")
-@click.option("--verbose", "-v", is_flag=True, help="Print each file written.")
+@click.option("--verbose", "-v", is_flag=True, help="Also print how long each phase took.")
 def build_command(site_root: Path, output_dir: Path | None, drafts: bool, force: bool,
                   now: str | None, future: bool, include_current: bool, no_cache: bool,
                   jobs: int | None,
@@ -81,6 +118,8 @@ def build_command(site_root: Path, output_dir: Path | None, drafts: bool, force:
     if quiet and verbose:
         raise click.UsageError("--quiet and --verbose cannot be used together")
     signal.signal(signal.SIGTERM, _interrupt)
+    if now is None:  # --now wins over SOURCE_DATE_EPOCH, which is then not read
+        _check_source_date_epoch()
     options = BuildOptions(site_root, output_dir, drafts, force, cache=not no_cache,
                            jobs=jobs or default_jobs(), now=_parse_now(now),
                            include_current=include_current, future=future)
@@ -124,6 +163,7 @@ def build_command(site_root: Path, output_dir: Path | None, drafts: bool, force:
 def serve_command(site_root: Path, host: str, port: int, drafts: bool, open_page: bool,
                   poll: bool) -> None:
     """Preview the site with live reload; builds into a temporary folder, never public/."""
+    _check_source_date_epoch()
     from generator.serve import serve
 
     try:
