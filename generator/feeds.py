@@ -49,30 +49,45 @@ def render_feeds(site: Site, spec: FeedSpec, bodies: Bodies) -> list[Output]:
     items = spec.articles[: site.config.feeds.items]
     # The newest item's date, never the clock: an unchanged site gives an unchanged feed.
     newest = max((a.updated or a.date for a in items), default=None)
-    generator = channel(site, spec.path, spec.title, spec.description, newest)
+    generator = channel(site, spec.path, spec.title, newest)
     for article in items:
         _entry(generator, site, article, bodies)
-    return write_both(site, generator, spec.path)
+    return write_both(site, generator, spec.path, spec.description)
 
 
-def write_both(site: Site, generator: FeedGenerator, folder: str) -> list[Output]:
-    """Write one channel as RSS 2.0 (feed.xml) and Atom (atom.xml) in a folder."""
+def as_html(text: str) -> str:
+    """Return plain text as HTML that shows exactly that text, for fields read as HTML."""
+    return html.escape(clean(text), quote=False)
+
+
+def write_both(site: Site, generator: FeedGenerator, folder: str,
+               description: str) -> list[Output]:
+    """Write one channel as RSS 2.0 (feed.xml) and Atom (atom.xml) in a folder.
+
+    `description` is plain text: RSS readers read <description> as HTML, so it is escaped
+    for RSS; Atom's <subtitle> is text, so it is written as it is.
+    """
     outputs = []
     page = site.config.permalink(folder)
-    for name, kind, write in (("feed.xml", "rss", generator.rss_str),
-                              ("atom.xml", "atom", generator.atom_str)):
+    for name, kind, write, text in (
+            ("feed.xml", "rss", generator.rss_str, as_html(description)),
+            ("atom.xml", "atom", generator.atom_str, clean(description))):
         # Each format's self link names its own file; feedgen gives RSS's <link>
         # the last link set, which must be the page.
         generator.link([{"href": page + name, "rel": "self",
                          "type": f"application/{kind}+xml"},
                         {"href": page, "rel": "alternate"}], replace=True)
+        # feedgen keeps one value for RSS's <description> and Atom's <subtitle>.
+        generator.subtitle(text)
         outputs.append(Output(folder + name, write(pretty=True)))
     return outputs
 
 
-def channel(site: Site, folder: str, title: str, description: str,
-            updated: datetime | None) -> FeedGenerator:
-    """Start a feed whose page is `folder`; `updated` is its newest item's date."""
+def channel(site: Site, folder: str, title: str, updated: datetime | None) -> FeedGenerator:
+    """Start a feed whose page is `folder`; `updated` is its newest item's date.
+
+    Its description is set by `write_both`, once per format.
+    """
     # Imported here: a rebuild whose feeds are all unchanged never loads feedgen and lxml.
     from feedgen.feed import FeedGenerator
 
@@ -80,9 +95,8 @@ def channel(site: Site, folder: str, title: str, description: str,
     fg = FeedGenerator()
     fg.load_extension("dc")
     fg.id(cfg.permalink(folder))
+    # Titles are plain text in both formats (RSS Best Practices Profile; Atom type="text").
     fg.title(clean(title))
-    fg.description(clean(description))
-    fg.subtitle(clean(description))
     fg.language(cfg.language)
     fg.generator("Briefings", version=__version__)
     if cfg.author:
@@ -102,11 +116,10 @@ def _entry(fg: FeedGenerator, site: Site, article: Article, bodies: Bodies) -> N
     entry.link(href=url)
     entry.published(article.date)
     entry.updated(article.updated or article.date)
-    summary = clean(article.summary or article.title)
     if cfg.feeds.full_content:
         entry.content(clean(markdown.absolutize(bodies(article), url)), type="html")
     # RSS readers read <description> as HTML: the plain-text summary is escaped for it.
-    entry.summary(html.escape(summary, quote=False), type="html")
+    entry.summary(as_html(article.summary or article.title), type="html")
     author = article.author or cfg.author
     if author:
         entry.author({"name": clean(author)})
@@ -123,7 +136,6 @@ def render_digest_feeds(site: Site, scope: Briefing | None, editions: tuple[Edit
     name = scope.title if scope else cfg.title
     items = list(reversed(editions))[: cfg.feeds.items]  # newest first
     generator = channel(site, folder, words["digest_feed_title"].format(name=name),
-                        words["digest_feed_description"].format(name=name),
                         items[0].end if items else None)
     for edition in items:
         url = cfg.permalink(edition.folder)
@@ -137,7 +149,9 @@ def render_digest_feeds(site: Site, scope: Briefing | None, editions: tuple[Edit
         entry.updated(edition.end)
         entry.content(clean(markdown.absolutize(bodies[edition.key], url)), type="html")
         briefs = sum(1 for g in edition.groups if g.briefing is not None)
-        entry.summary(f"{edition.count} article{'s' if edition.count != 1 else ''}"
-                      + (f" across {briefs} briefing{'s' if briefs != 1 else ''}"
-                         if not scope and briefs else ""))
-    return write_both(site, generator, folder)
+        # Plain text, escaped for RSS's <description> like an article's summary.
+        entry.summary(as_html(f"{edition.count} article{'s' if edition.count != 1 else ''}"
+                              + (f" across {briefs} briefing{'s' if briefs != 1 else ''}"
+                                 if not scope and briefs else "")), type="html")
+    return write_both(site, generator, folder,
+                      words["digest_feed_description"].format(name=name))

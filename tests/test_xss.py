@@ -425,3 +425,129 @@ def test_rss_description_escapes_plain_text_summary(tmp_path: Path, where: str) 
     assert unsafe_markup(entries[0].summary) == []
     assert shown.tags == []
     assert "".join(shown.text) == text
+
+
+# --- Feed channels: plain text is escaped wherever a feed reads HTML --------------------
+
+CHANNEL_TEXT = '"><img src=x onerror=alert(1)> & AT&T </description>'
+
+
+def shown_text(value: str, kind: str) -> str:
+    """What a reader shows for a feed field: HTML is parsed and may hold no element."""
+    if kind == "text/html":
+        shown = parse_html(value)
+        assert shown.tags == [] and unsafe_markup(value) == [], value
+        return "".join(shown.text)
+    assert kind == "text/plain", kind
+    return value
+
+
+def test_feed_channel_title_and_description_are_plain_text(tmp_path: Path) -> None:
+    # Threat: a briefing's title or summary (or the site description) put raw into a feed's
+    # channel description is read as HTML by feed readers and runs <img onerror>.
+    site = tmp_path / "site"
+    write_files(site, {
+        "site.yaml": CONFIG + f"description: {quoted(CHANNEL_TEXT)}\n",
+        # A summary, and a briefing without one: its feeds are described by its title.
+        "content/briefings/summed.md": (f"---\ntitle: {quoted(CHANNEL_TEXT)}\n"
+                                        f"summary: {quoted(CHANNEL_TEXT)}\n---\nOverview.\n"),
+        "content/briefings/bare.md": f"---\ntitle: {quoted(CHANNEL_TEXT)}\n---\n",
+        "content/articles/a.md": ("---\ntitle: A\ndate: 2025-06-02T10:00:00\n"
+                                  "briefings: [summed, bare]\n---\nBody.\n"),
+    })
+    out = built(site)
+    expected = {  # folder: (title, description)
+        "": ("XSS test", CHANNEL_TEXT),
+        "briefings/summed/": (f"{CHANNEL_TEXT} · XSS test", CHANNEL_TEXT),
+        "briefings/bare/": (f"{CHANNEL_TEXT} · XSS test", CHANNEL_TEXT),
+        "digests/": ("XSS test · digest", "Digest editions of XSS test"),
+        "briefings/summed/digests/": (f"{CHANNEL_TEXT} · digest",
+                                      f"Digest editions of {CHANNEL_TEXT}"),
+        "briefings/bare/digests/": (f"{CHANNEL_TEXT} · digest",
+                                    f"Digest editions of {CHANNEL_TEXT}"),
+    }
+    checked = []
+    for path in feed_files(out):
+        folder = path.relative_to(out).as_posix().removesuffix(path.name)
+        title, description = expected[folder]
+        channel = parsed_feed(path).feed
+        assert shown_text(channel.title, channel.title_detail.type) == title, path
+        assert shown_text(channel.subtitle, channel.subtitle_detail.type) == description, path
+        checked.append(path.relative_to(out).as_posix())
+    assert len(checked) == 2 * len(expected), checked
+    # The edition items' plain-text summaries are escaped the same way.
+    for path in feed_files(out / "digests"):
+        for entry in parsed_feed(path).entries:
+            shown = shown_text(entry.summary, entry.summary_detail.type)
+            assert shown in ("1 article", "1 article across 1 briefing"), (path, shown)
+
+
+# --- JSON-LD: exact names, never a way out of the <script> element ----------------------
+
+JSON_LD_TITLE = "AT&T </script><script>alert(1)</script> <!-- x"
+
+
+class JsonLd(HTMLParser):
+    """Collect the text of every JSON-LD <script> and count every <script> element."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=False)
+        self.blocks: list[str] = []
+        self.scripts = 0
+        self._inside = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "script":
+            self.scripts += 1
+            self._inside = dict(attrs).get("type") == "application/ld+json"
+            if self._inside:
+                self.blocks.append("")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "script":
+            self._inside = False
+
+    def handle_data(self, data: str) -> None:
+        if self._inside:
+            self.blocks[-1] += data
+
+
+def names_in(value: object) -> list[str]:
+    """Every "name" and "headline" string in a JSON-LD value."""
+    if isinstance(value, dict):
+        return [v for k, v in value.items() if k in ("name", "headline") and isinstance(v, str)]\
+            + [n for v in value.values() for n in names_in(v)]
+    if isinstance(value, list):
+        return [n for v in value for n in names_in(v)]
+    return []
+
+
+def test_json_ld_names_are_exact_and_stay_inside_their_script(tmp_path: Path) -> None:
+    # Threat: a title that closes the JSON-LD <script> element starts live markup; and a
+    # name escaped twice shows "AT&amp;T" to search engines.
+    site = tmp_path / "site"
+    write_files(site, {
+        "site.yaml": CONFIG,
+        "content/briefings/b.md": f"---\ntitle: {quoted(JSON_LD_TITLE)}\n---\nOverview.\n",
+        "content/articles/a.md": (f"---\ntitle: {quoted(JSON_LD_TITLE)}\n"
+                                  "date: 2025-06-02T10:00:00\nbriefings: [b]\n"
+                                  f"tags: [{quoted(JSON_LD_TITLE)}]\n---\nBody.\n"),
+    })
+    out = built(site)
+    names: dict[str, list[str]] = {}
+    for page in html_pages(out):
+        parser = JsonLd()
+        parser.feed(page.read_text("utf-8"))
+        parser.close()
+        rel = page.relative_to(out).as_posix()
+        if rel.endswith("email.html"):
+            continue
+        assert len(parser.blocks) == 1 and parser.scripts == 1, rel
+        names[rel] = names_in(json.loads(parser.blocks[0]))
+    tag_page = next(rel for rel in names if rel.startswith("tags/") and rel != "tags/index.html")
+    # A list page (the default JSON-LD of base.html), an article and a briefing.
+    for rel in (tag_page, "articles/a/index.html", "briefings/b/index.html"):
+        assert JSON_LD_TITLE in names[rel], (rel, names[rel])
+    assert f"{JSON_LD_TITLE}: digests" in names["briefings/b/digests/index.html"]
+    assert all("&amp;" not in name and "&lt;" not in name
+               for found in names.values() for name in found), names
