@@ -139,7 +139,7 @@ def _environment(site_root: Path, config: SiteConfig, chain: list[Path],
     tz = dates.zone(config.timezone)
     base_path = config.base_path
     env.globals.update(
-        fragment=_fragments(),
+        memo=_memo(env),
         url=lambda path: base_path + path,
         absolute=lambda path: config.base_url + path,
         asset=_asset_url(assets, base_path),
@@ -179,18 +179,35 @@ def _statics(layers: tuple[Path, ...]) -> tuple[dict[str, Path], dict[str, str]]
     return statics, assets
 
 
-def _fragments() -> Callable[..., Markup]:
-    """Return `fragment`: `{% call fragment("name", key…) %}…{% endcall %}` renders its body
-    once per build, process and key, then repeats it. Only for markup that depends on
-    nothing but its key and the site (the navigation; an article's entry in lists)."""
-    done: dict[tuple[Any, ...], Markup] = {}  # a new theme, so a new memo, for every build
+def _memo(env: jinja2.Environment) -> Callable[..., Markup]:
+    """Return `memo(template, **values)`: the template rendered with those values alone.
 
-    def fragment(*key: Any, caller: Callable[[], str]) -> Markup:
+    The template sees its values and the environment's globals (fixed for a build), and
+    nothing of the page or macro that calls it, where any other name is undefined. So its
+    output depends on nothing but what it is keyed by: a digest of the template's name and
+    the values (an Article by its card, as page digests have it). Each rendering is kept
+    for the build (and worker process), then repeated.
+    """
+    import jinja2
+
+    from generator.fingerprint import Digester
+
+    digester = Digester("memo")
+    done: dict[str, Markup] = {}  # a new theme, so a new memo, for every build
+
+    def memo(template: str, **values: Any) -> Markup:
+        material: dict[str, Any] = {}
+        for name, value in values.items():
+            if isinstance(value, jinja2.Undefined):
+                value._fail_with_undefined_error()
+            # Markup and text print differently: the key tells them apart.
+            material[name] = ("markup", str(value)) if isinstance(value, Markup) else value
+        key = digester.digest(template, material)
         if key not in done:
-            done[key] = Markup(caller())
+            done[key] = Markup(env.get_template(template).render(values))
         return done[key]
 
-    return fragment
+    return memo
 
 
 def _asset_url(assets: dict[str, str], base_path: str) -> Callable[[str], str]:
