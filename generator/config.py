@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import string
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -101,10 +103,33 @@ TITLE_SAMPLE = {"key": "2025-W52", "year": 2025, "week": 52, "month": "December 
                 "end": "28 December 2025"}
 
 
+# Widest field a title may ask for: `{week:999999999}` would build a 1 GB string.
+MAX_WIDTH = 100
+
+
+def _widths_fit(pattern: str) -> bool:
+    """Tell whether every field's width and precision is small and written out."""
+    for _, field, spec, _ in string.Formatter().parse(pattern):
+        if field is None or not spec:
+            continue
+        if "{" in spec:
+            return False
+        for number in re.findall(r"\d+", spec):
+            number = number.lstrip("0")  # checked by length first: int() of 5,000 digits fails
+            if len(number) > 3 or int(number or "0") > MAX_WIDTH:
+                return False
+    return True
+
+
 def _title_pattern(value: Any) -> str:
     pattern = text(value)
     try:
+        if not _widths_fit(pattern):
+            raise Invalid(f"a placeholder's width is over {MAX_WIDTH} or is itself a "
+                          "placeholder; write e.g. {week:02d}")
         pattern.format(**TITLE_SAMPLE)
+    except Invalid:
+        raise
     except Exception as exc:  # any broken placeholder ({x.y}, {x[0]}, {week:q}) is the user's
         raise Invalid(f"the title pattern has an unknown or broken placeholder ({exc}); use "
                       + ", ".join("{" + n + "}" for n in TITLE_SAMPLE)) from None

@@ -2,8 +2,50 @@
 
 from __future__ import annotations
 
+import re
+import reprlib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
+
+# Longest message a Problem keeps: real ones are one line; a longer one quotes the input.
+MAX_MESSAGE = 1000
+
+# Characters that must not reach a terminal raw: C0 and C1 controls and DEL (a newline
+# forges an error line, ESC and CSI start escape sequences), the bidirectional overrides
+# and isolates that reorder what is shown, line separators, and lone surrogates (a file
+# name that is not UTF-8, which would also make printing fail).
+_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029"
+                     "\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+_NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def _escape(match: re.Match[str]) -> str:
+    char = match.group()
+    code = ord(char)
+    if 0xDC80 <= code <= 0xDCFF:  # os.fsdecode's stand-in for an undecodable byte
+        return f"\\x{code - 0xDC00:02x}"
+    if char in _NAMED:
+        return _NAMED[char]
+    return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
+
+
+def terminal_safe(text: str) -> str:
+    """Escape control characters (as \\n, \\x1b, \\u202e) so text shows as one inert line."""
+    return _UNSAFE.sub(_escape, text)
+
+
+# Bounded in both work and length, whatever the value's size or nesting.
+_SHORT = reprlib.Repr()
+_SHORT.maxlevel, _SHORT.maxstring, _SHORT.maxother, _SHORT.maxlong = 3, 80, 80, 80
+_SHORT.maxlist = _SHORT.maxtuple = _SHORT.maxdict = _SHORT.maxset = _SHORT.maxfrozenset = 8
+
+
+def shorten(value: Any) -> str:
+    """Return a short repr of a value for a message, eliding the middle of long ones."""
+    if isinstance(value, int) and value.bit_length() > 10_000:
+        return "a number of over 3,000 digits"  # past what Python will turn into text
+    return _SHORT.repr(value)
 
 
 @dataclass(frozen=True)
@@ -14,9 +56,14 @@ class Problem:
     line: int | None
     message: str
 
+    def __post_init__(self) -> None:
+        # A message that quotes the input may be huge; it is stored, cached and shown.
+        if len(self.message) > MAX_MESSAGE:
+            object.__setattr__(self, "message", self.message[:MAX_MESSAGE] + "…")
+
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}" if self.line else self.path
-        return f"{where}: {self.message}"
+        return terminal_safe(f"{where}: {self.message}")
 
 
 class LineProblem(Exception):
@@ -31,6 +78,10 @@ class LineProblem(Exception):
 class BriefingsError(Exception):
     """Base of every error the user can fix."""
 
+    def __str__(self) -> str:
+        # Messages name the user's paths, which may hold any character.
+        return terminal_safe(super().__str__())
+
 
 class SiteError(BriefingsError):
     """The site has one or more problems; each is reported, then the build stops."""
@@ -38,6 +89,10 @@ class SiteError(BriefingsError):
     def __init__(self, problems: list[Problem]) -> None:
         self.problems = sorted(problems, key=lambda p: (p.path, p.line or 0, p.message))
         super().__init__("\n".join(str(p) for p in self.problems))
+
+    def __str__(self) -> str:
+        # One line per problem, each already made safe.
+        return "\n".join(str(p) for p in self.problems)
 
 
 class ConfigError(SiteError):

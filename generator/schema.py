@@ -7,7 +7,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from generator.errors import Problem
+from generator.errors import Problem, shorten
 from generator.xmlchars import strip_forbidden
 from generator.yamlload import Document
 
@@ -130,7 +130,8 @@ def validate(
         try:
             values[key] = spec.check(value)
         except Invalid as exc:
-            shown = repr(value) if isinstance(value, str) else str(value)
+            # Bounded: the value may be a megabyte string or a list of a million items.
+            shown = shorten(value)
             got = "" if shown in str(exc) else f", got {shown}"
             problems.append(Problem(path, where(key), f"'{dotted}{key}': {exc}{got}"))
     for key, spec in fields.items():
