@@ -47,21 +47,6 @@ def bodies(articles: Iterable[Article]) -> dict[str, str]:
     return {a.path: a.key for a in articles}
 
 
-def possible(previous: dict[str, object], config: SiteConfig, refresh_search: bool,
-             intact: bool) -> bool:
-    """Tell whether a body-only rebuild can follow a previous build whose files are all there."""
-    # A refreshed search index reads every article page: that takes the whole pipeline.
-    return (isinstance(previous.get("bodies"), dict) and (not config.search or not refresh_search)
-            and intact)
-
-
-def applies(previous: dict[str, object], digest: str, config: SiteConfig,
-            refresh_search: bool, intact: bool) -> bool:
-    """Tell whether only bodies changed since a previous build whose files are all there."""
-    return (previous.get("structure") == digest
-            and possible(previous, config, refresh_search, intact))
-
-
 def rebuild(publisher: Publisher, previous: dict[str, Any], site: Site, editions: Editions,
             digester: Digester, the_theme: Theme, root: Path, store: Store, config: SiteConfig,
             jobs: int, progress: Progress | None) -> tuple[int, int]:

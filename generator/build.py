@@ -18,6 +18,7 @@ from pathlib import Path
 from generator import dates, freshness, parallel, theme
 from generator.cache import CACHE_DIR, Store
 from generator.config import load_config
+from generator.decide import Facts, decide
 from generator.editions import period_start
 from generator.errors import BriefingsError
 from generator.fingerprint import Digester, of_bytes
@@ -82,38 +83,44 @@ def _build(options: BuildOptions, root: Path, config: SiteConfig, the_theme: the
 
     existing, record = check_output_dir(out, options.force, cache_dir)
     found = read_sources(root)
-    digester = Digester(theme.templates_digest(the_theme, root))
+    templates = theme.templates_digest(the_theme, root)
+    digester = Digester(templates)
     statics = tuple((path, data, of_bytes(data)) for path, source
                     in theme.static_files(the_theme) for data in [source.read_bytes()])
     now = options.now or build_now()
     cut = _edition_cut(config, options.include_current, now)
     chosen = (options.drafts, options.future, options.include_current, options.refresh_search)
-    frame, sources = freshness.sources_digest(digester, config, chosen, found,
-                                              [(path, digest) for path, _, digest in statics])
+    parts, frame, sources = freshness.sources_digest(
+        digester, config, chosen, found, [(path, digest) for path, _, digest in statics],
+        templates)
     previous = record.summary if options.cache else {}
-    # Every file the previous build wrote is still there, so unchanged ones can stay.
+    # Every file the previous build wrote is still there, at the size it was written.
     intact = all(existing.get(path, -2) == record.sizes.get(path, existing.get(path, -2))
                  for path in record.files)
+    facts = Facts(parts, {source.path: digest if isinstance(digest, str) else "unreadable"
+                          for source, digest in found.files},
+                  now, intact, options.cache,
+                  bodies_allowed=not config.search or not options.refresh_search)
+    plan = decide(previous, facts)
     lap("read")
-    if (previous.get("sources") == sources and freshness.within(previous.get("window"), now)
-            and intact):
+    if plan.work == "none":
         lap("unchanged")
         return BuildResult(int(str(previous.get("pages", 0))),
                            int(str(previous.get("feeds", 0))), 0,
                            time.perf_counter() - started, str(out), tuple(timings),
-                           _recorded_held(previous.get("held")))
+                           _recorded_held(previous.get("held")), plan.reason)
     # Imported here: a build that changes nothing never pays for loading Markdown, Jinja2
     # rendering, feeds and search.
     from generator import pipeline
 
     store = Store(cache_dir / "cache.sqlite" if cache_dir and options.cache else None)
     inputs = pipeline.Inputs(root, config, out, existing, the_theme, found, statics,
-                             digester, frame, sources, now, cut, previous, record, intact,
+                             digester, frame, sources, now, cut, previous, record, facts,
                              cache_dir)
     settings = pipeline.Settings(options.drafts, options.future, options.include_current,
                                  options.cache, options.jobs, options.refresh_search,
                                  options.progress)
-    return pipeline.run(inputs, settings, store, started, timings)
+    return pipeline.run(inputs, settings, plan, store, started, timings)
 
 
 def _recorded_held(value: object) -> tuple[tuple[str, int], ...]:

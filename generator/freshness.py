@@ -14,7 +14,7 @@ from typing import Any
 
 from generator import dates
 from generator.editions import next_start, period_start
-from generator.fingerprint import Digester
+from generator.fingerprint import Digester, code_digest
 from generator.model import Article, SiteConfig
 from generator.scan import Found
 
@@ -22,17 +22,29 @@ Window = tuple[str | None, str | None]  # [from, until) as ISO 8601 instants; No
 
 
 def sources_digest(digester: Digester, config: SiteConfig, options: Iterable[Any],
-                   found: Found, statics: list[tuple[str, str]]) -> tuple[str, str]:
-    """Digest every input a build reads besides the clock: config, options, files, theme
-    (its static files as (path, digest) pairs). Return (frame, sources): the frame leaves
-    out the content files' bytes, which is all that edits to them change."""
-    # The files as one string each: as lists of 30,000 items they cost a digest call apiece.
-    frame = digester.digest("frame", config, list(options),
-                            "\0".join(f"{s.kind}:{s.path}" for s, _ in found.files), statics,
-                            [str(p) for p in found.problems])
+                   found: Found, statics: list[tuple[str, str]], templates: str
+                   ) -> tuple[dict[str, str], str, str]:
+    """Digest every input a build reads besides the clock: code, templates, the theme's
+    static files (as (path, digest) pairs), config, options, and the content files.
+
+    Return (parts, frame, sources): each part's digest, the frame of all parts (all but the
+    content files' bytes, which is all that edits to them change), and the digest of all.
+    """
+    parts = {
+        "code": code_digest(),
+        "templates": templates,
+        "statics": digester.digest("statics", statics),
+        "config": digester.digest("config", config),
+        "options": digester.digest("options", list(options)),
+        # The files as one string: as a list of 30,000 items they cost a digest call apiece.
+        "layout": digester.digest("layout", "\0".join(f"{s.kind}:{s.path}"
+                                                      for s, _ in found.files),
+                                  [str(p) for p in found.problems]),
+    }
+    frame = digester.digest("frame", sorted(parts.items()))
     sources = digester.digest("sources", frame, " ".join(
         digest if isinstance(digest, str) else "unreadable" for _, digest in found.files))
-    return frame, sources
+    return parts, frame, sources
 
 
 def window(articles: Iterable[Article], now: datetime, config: SiteConfig) -> Window:

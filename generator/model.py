@@ -197,3 +197,4 @@ class BuildResult:
     output_dir: str
     timings: tuple[tuple[str, float], ...] = ()  # seconds per build phase
     held_back: tuple[tuple[str, int], ...] = ()  # (reason, count) of articles left out
+    reason: str = ""  # why the build did the work it did (decide.Plan.reason)

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from dataclasses import dataclass
 from typing import Any
 
-from generator import __version__, dates, markdown
+from generator import dates, markdown
 from generator.errors import Problem
+from generator.fingerprint import code_digest
 from generator.frontmatter import FrontMatterProblem, decode, split
 from generator.scan import digest_of
 from generator.schema import (
@@ -22,8 +24,6 @@ from generator.schema import (
     whole,
 )
 from generator.yamlload import YamlProblem, load
-
-PARSER_VERSION = "6"  # bump when parsing changes what it produces
 
 
 def _raw(value: Any) -> Any:
@@ -67,7 +67,9 @@ class Settings:
 
     def key(self) -> str:
         """Return the part of a cache key these settings contribute."""
-        return f"{__version__}/{PARSER_VERSION}/{self.raw_html}/{self.timezone}"
+        # The generator's own bytes, not a version someone must remember to bump: any change
+        # to the code (an upgrade, a local edit) parses everything again.
+        return f"{code_digest()}/{self.raw_html}/{self.timezone}"
 
 
 @dataclass(frozen=True)
@@ -81,8 +83,8 @@ class ParsedFile:
     first_paragraph: str
     problems: tuple[Problem, ...]
     usable: bool  # the front matter was a mapping, so values can be used
-    # A digest of everything but the body after the first paragraph: what lists, feeds'
-    # item headers and neighbours' links can show of the file.
+    # A digest of every field above: what lists, feeds' item headers and neighbours' links
+    # can show of the file (all of it but the body's HTML), derived, so a new field joins it.
     card: str = ""
 
     def line(self, key: str) -> int | None:
@@ -135,9 +137,15 @@ def parse_file(kind: str, path: str, raw: bytes, settings: Settings) -> tuple[Pa
                 problems.append(Problem(path, lines.get(key), f"'{key}': {exc}"))
                 del values[key]
     html, first = markdown.render(parts.body, settings.raw_html)
-    card = hashlib.blake2b(f"{kind}\0{path}\0{settings.key()}\0{parts.front}\0{first}".encode(
-        "utf-8", "surrogatepass"), digest_size=16).hexdigest()
-    return ParsedFile(path, kind, values, lines, first, tuple(problems), True, card), html
+    record = ParsedFile(path, kind, values, lines, first, tuple(problems), True)
+    return dataclasses.replace(record, card=_card(record, settings)), html
+
+
+def _card(record: ParsedFile, settings: Settings) -> str:
+    """Digest every field of a record but its card: all that pages other than its own see."""
+    shown = [getattr(record, f.name) for f in dataclasses.fields(record) if f.name != "card"]
+    return hashlib.blake2b(f"{settings.key()}\0{shown!r}".encode("utf-8", "surrogatepass"),
+                           digest_size=16).hexdigest()
 
 
 Job = tuple[str, str, str, str, str, Settings]  # key, kind, path, file, digest, settings

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 from typing import cast
@@ -17,6 +17,7 @@ from generator import body_edits, feeds, freshness, i18n, pages, search, theme
 from generator.cache import Store
 from generator.config import TITLE_SAMPLE
 from generator.content import parse_settings, read_content
+from generator.decide import Facts, Plan, decide
 from generator.digest_pages import plan_digests
 from generator.editions import WORDS, Edition, Editions, cut_all
 from generator.errors import Interrupted, Problem, ThemeError
@@ -50,8 +51,8 @@ class Inputs:
     now: datetime
     edition_cut: tuple[bool, str]
     previous: dict[str, object]  # the summary the previous build left ({} with --no-cache)
-    record: Record  # the previous build's manifest, as read once
-    intact: bool  # every file the previous build wrote is still in the output
+    record: Record  # the previous build's record, as read once
+    facts: Facts  # what the decision was made from
     cache_dir: Path | None  # where the record of the output is kept
 
 
@@ -68,7 +69,7 @@ class Settings:
     progress: Progress | None
 
 
-def run(inputs: Inputs, settings: Settings, store: Store, started: float,
+def run(inputs: Inputs, settings: Settings, plan: Plan, store: Store, started: float,
         timings: list[tuple[str, float]]) -> BuildResult:
     """Build from the inputs into the output folder, publishing only a complete site."""
 
@@ -82,35 +83,39 @@ def run(inputs: Inputs, settings: Settings, store: Store, started: float,
     previous = inputs.previous
     flags = (options.drafts, options.future, options.include_current)
     try:
-        recalled = _recall(inputs, options, store)
+        recalled = _recall(inputs, plan, store)
         lap("recall")
         if recalled is not None:
-            publisher = Publisher(out, existing, inputs.record, True, inputs.cache_dir)
             # Cards, statuses and editions are as recorded: only the bodies' keys are new.
-            window = cast("list[str | None]", previous["window"])  # checked by _recall
+            window = cast("list[str | None]", previous["window"])  # checked by the plan
+            structure = cast(str, previous["structure"])
+            plan = decide(previous, replace(inputs.facts, structure=structure))
             kept = {**_summary(digester, inputs, recalled.states, window),
-                    "structure": previous["structure"], "bodies": recalled.bodies}
+                    "structure": structure, "bodies": recalled.bodies}
+            publisher = Publisher(out, existing, inputs.record, True, inputs.cache_dir)
             return _bodies_only(publisher, recalled.site, recalled.editions, kept, inputs,
-                                options, store, started, timings, _held(recalled.states))
+                                options, store, started, timings, _held(recalled.states),
+                                plan)
         content = read_content(root, config, store, inputs.found, options.jobs,
                                options.progress)
         lap("content")
-        # Output is a function of these inputs alone: when none changed, nothing can have.
         states = [status(a, now, options.drafts, options.future) for a in content.articles]
         summary = _summary(digester, inputs, states,
                            freshness.window(content.articles, now, config))
-        # The same bytes with the same statuses and editions: the clock moved, nothing else.
-        if previous.get("inputs") == summary["inputs"] and inputs.intact:
+        structure = body_edits.structure(
+            digester, config, flags, content, states, inputs.edition_cut,
+            [(path, digest) for path, _, digest in statics])
+        if plan.work == "parse":
+            plan = decide(previous, replace(inputs.facts, inputs=cast(str, summary["inputs"]),
+                                            structure=structure))
+        if plan.work == "record":
             # Only the clock moved: record the new window so the next build stops sooner.
             rewrite_summary(out, inputs.cache_dir, inputs.record, {**previous, **summary})
             lap("unchanged")
             return BuildResult(int(str(previous.get("pages", 0))),
                                int(str(previous.get("feeds", 0))), 0,
                                time.perf_counter() - started, str(out), tuple(timings),
-                               _held(states))
-        structure = body_edits.structure(
-            digester, config, flags, content, states, inputs.edition_cut,
-            [(path, digest) for path, _, digest in statics])
+                               _held(states), plan.reason)
         summary["structure"] = structure
         summary["bodies"] = body_edits.bodies(content.articles)
         site = assemble(config, content, options.drafts, now, options.future)
@@ -120,11 +125,10 @@ def run(inputs: Inputs, settings: Settings, store: Store, started: float,
         if options.cache:
             body_edits.save(store, inputs.frame, structure, inputs.found, states, content,
                             site, editions)
-        if body_edits.applies(previous, structure, config, options.refresh_search,
-                              inputs.intact):
+        if plan.work == "bodies":
             publisher = Publisher(out, existing, inputs.record, True, inputs.cache_dir)
             return _bodies_only(publisher, site, editions, summary, inputs, options, store,
-                                started, timings, _held(states))
+                                started, timings, _held(states), plan)
         planned = pages.plan(site, editions) + plan_digests(site, editions)
         lap("plan")
         publisher = Publisher(out, existing, inputs.record, options.cache, inputs.cache_dir)
@@ -159,7 +163,7 @@ def run(inputs: Inputs, settings: Settings, store: Store, started: float,
     finally:
         store.close()
     return BuildResult(len(planned), feed_count, changed, time.perf_counter() - started,
-                       str(out), tuple(timings), site.held_back)
+                       str(out), tuple(timings), site.held_back, plan.reason)
 
 
 def _summary(digester: Digester, inputs: Inputs, states: list[str],
@@ -168,6 +172,7 @@ def _summary(digester: Digester, inputs: Inputs, states: list[str],
     # The statuses as one string: as a list of 30,000 items they cost a digest call apiece.
     return {"inputs": digester.digest("inputs", inputs.sources, " ".join(states),
                                       inputs.edition_cut),
+            "parts": dict(inputs.facts.parts), "files": dict(inputs.facts.files),
             "sources": inputs.sources, "window": list(window),
             "held": [list(pair) for pair in _held(states)]}
 
@@ -176,12 +181,12 @@ def _lap(timings: list[tuple[str, float]], started: float, name: str) -> None:
     timings.append((name, time.perf_counter() - started - sum(t for _, t in timings)))
 
 
-def _recall(inputs: Inputs, options: Settings, store: Store) -> body_edits.Recalled | None:
-    """Return the kept model when only article bodies can have changed since it was made."""
+def _recall(inputs: Inputs, plan: Plan, store: Store) -> body_edits.Recalled | None:
+    """Return the kept model when the plan is to parse a few edited files within the span."""
     previous = inputs.previous
-    if not (options.cache and freshness.within(previous.get("window"), inputs.now)
-            and body_edits.possible(previous, inputs.config, options.refresh_search,
-                                    inputs.intact)):
+    if not (plan.work == "parse" and plan.edited and inputs.facts.bodies_allowed
+            and freshness.within(previous.get("window"), inputs.now)
+            and isinstance(previous.get("bodies"), dict)):
         return None
     return body_edits.recall(store, inputs.frame, inputs.found, parse_settings(inputs.config),
                              previous)
@@ -190,7 +195,7 @@ def _recall(inputs: Inputs, options: Settings, store: Store) -> body_edits.Recal
 def _bodies_only(publisher: Publisher, site: Site, editions: Editions,
                  summary: dict[str, object], inputs: Inputs, options: Settings, store: Store,
                  started: float, timings: list[tuple[str, float]],
-                 held: tuple[tuple[str, int], ...]) -> BuildResult:
+                 held: tuple[tuple[str, int], ...], plan: Plan) -> BuildResult:
     """Render the pages and feeds of the edited bodies, then publish."""
 
     def lap(name: str) -> None:
@@ -204,7 +209,7 @@ def _bodies_only(publisher: Publisher, site: Site, editions: Editions,
     changed = publisher.commit()
     lap("publish")
     return BuildResult(page_count, feed_count, changed, time.perf_counter() - started,
-                       str(inputs.out), tuple(timings), held)
+                       str(inputs.out), tuple(timings), held, plan.reason)
 
 
 def _search(planned: list[Page], digests: list[str], digester: Digester,
