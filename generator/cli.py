@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import sys
+from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from types import FrameType
+from typing import Any
 
 import click
 
@@ -82,7 +85,33 @@ def _interrupt(signum: int, frame: FrameType | None) -> None:
     raise KeyboardInterrupt
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@contextlib.contextmanager
+def _exit_when_interrupted() -> Iterator[None]:
+    try:
+        yield
+    except KeyboardInterrupt:
+        click.echo("Interrupted.", err=True)
+        sys.exit(130)
+
+
+class _Group(click.Group):
+    """The command group, ending with 130 when interrupted before a command takes over."""
+
+    # Click turns a KeyboardInterrupt into "Aborted!" and exit 1; Ctrl-C or SIGTERM while
+    # the options are read must end as one during the build does (README: exit 130).
+    def make_context(self, info_name: str | None, args: list[str],
+                     parent: click.Context | None = None, **extra: Any) -> click.Context:
+        """Read the command line; an interruption exits 130."""
+        with _exit_when_interrupted():
+            return super().make_context(info_name, args, parent, **extra)
+
+    def invoke(self, ctx: click.Context) -> Any:
+        """Run the chosen command; an interruption it does not handle exits 130."""
+        with _exit_when_interrupted():
+            return super().invoke(ctx)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="briefings")
 def main() -> None:
     """Build topic briefing sites from Markdown articles."""
