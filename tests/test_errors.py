@@ -15,6 +15,8 @@ from pathlib import Path
 import feedparser
 import pytest
 
+from generator.cache import CACHE_DIR
+from generator.ledger import journal_path
 from tests.conftest import REPO, build, feed_files, tree_digest, write_files
 
 Mutation = dict[str, str | bytes] | Callable[[Path], None]
@@ -262,8 +264,10 @@ def test_invalid_input_fails_cleanly(copy_site: Callable[[str], Path], mutation:
     assert f"Build failed: {count} problem{'s' if count != 1 else ''}; nothing was written." \
         in output
     assert tree_digest(site / "public") == before
+    # A failed build never begins to publish: its staged files are gone, and no journal
+    # is left for the next build to apply.
     assert not (site / ".public.staging").exists()
-    assert not (site / ".public.old").exists()
+    assert not journal_path(site / CACHE_DIR, (site / "public").resolve()).exists()
 
 
 def page(public: Path, rel: str) -> str:
