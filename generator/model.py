@@ -176,6 +176,8 @@ class Page:
     body_key: str | None = None  # the article whose rendered Markdown the page shows
     kind: str = "html"  # "html"; "email": CSS inlined into a self-contained page; "text"
     lastmod: datetime | None = None  # for the sitemap
+    body_source: str | None = None  # the content file of that article, to load its body
+    listed: bool = True  # in the sitemap and the search index (not the 404, not expired)
 
 
 @dataclass(frozen=True)

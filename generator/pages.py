@@ -167,8 +167,8 @@ def briefing_digests(site: Site, briefing: Briefing, editions: Editions) -> dict
 
 
 def page(site: Site, common: list[FeedLink], path: str, template: str, title: str,
-         body_key: str | None = None, kind: str = "html", lastmod: datetime | None = None,
-         **context: Any) -> Page:
+         body: Article | None = None, kind: str = "html", lastmod: datetime | None = None,
+         listed: bool = True, **context: Any) -> Page:
     """Make one page: its output path, template and the context every template receives."""
     extra = context.pop("extra_feeds", None)
     feeds = common + extra if extra else common
@@ -177,7 +177,7 @@ def page(site: Site, common: list[FeedLink], path: str, template: str, title: st
     return Page(path + "index.html" if path.endswith("/") or not path else path, template, {
         "site": site.config, "briefings_nav": site.briefings, "feeds": feeds,
         "page_path": path, "page_title": title, **context,
-    }, body_key, kind, lastmod)
+    }, body.key if body else None, kind, lastmod, body.source_path if body else None, listed)
 
 
 def plan(site: Site, editions: Editions | None = None) -> list[Page]:
@@ -186,7 +186,7 @@ def plan(site: Site, editions: Editions | None = None) -> list[Page]:
     common = common_feeds(site, editions)
     per = site.config.paginate
     home = HOME
-    pages = [page(site, common, "404.html", "404.html", "404")]
+    pages = [page(site, common, "404.html", "404.html", "404", listed=False)]
     overview = [(b, site.articles_in(b.slug)[:LATEST], len(site.articles_in(b.slug)))
                 for b in site.briefings]
     for pager, items in paginate(site.articles, per, ""):
@@ -245,11 +245,12 @@ def article_pages(site: Site, common: list[FeedLink], editions: Editions,
         in_briefings = site.briefings_of(article)
         crumbs = trails[in_briefings[0].slug] if in_briefings else (home,)
         pages.append(page(
-            site, common, article.path, "article.html", article.title, body_key=article.key,
+            site, common, article.path, "article.html", article.title, body=article,
             article=article, article_briefings=in_briefings, tags=site.tags_of(article),
             neighbours=neighbours(site, article, positions) if not site.is_expired(article)
             else [], edition=edition_of.get(article.key), crumbs=crumbs,
-            expired=site.is_expired(article), lastmod=article.updated or article.date))
+            expired=site.is_expired(article), lastmod=article.updated or article.date,
+            listed=not site.is_expired(article)))
     return pages
 
 

@@ -44,10 +44,9 @@ def _render(index: int) -> tuple[str, bool, Problem | None]:
     if publisher.holds(page.path, digest):
         return digest, False, None
     extra = None
-    if page.body_key:
-        extra = {"body": body_html(job.site_root, job.config, "article",
-                                   page.context["article"].source_path, page.body_key,
-                                   job.store)}
+    if page.body_key and page.body_source:
+        extra = {"body": body_html(job.site_root, job.config, "article", page.body_source,
+                                   page.body_key, job.store)}
     result = render_page(job.theme, page, job.site_root, extra)
     if isinstance(result, Problem):
         return digest, False, result

@@ -7,7 +7,6 @@ from html import escape
 from generator.model import Output, Page, SiteConfig
 
 NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
-UNLISTED = ("404.html",)
 
 
 def sitemap(config: SiteConfig, pages: list[Page]) -> Output:
@@ -16,7 +15,7 @@ def sitemap(config: SiteConfig, pages: list[Page]) -> Output:
     # one-article rebuild's publishing.
     lines = ["<?xml version='1.0' encoding='utf-8'?>", f'<urlset xmlns="{NS}">']
     for page in sorted(pages, key=lambda p: p.path):
-        if page.kind != "html" or page.path in UNLISTED or page.context.get("expired"):
+        if page.kind != "html" or not page.listed:
             continue
         folder = page.path.removesuffix("index.html")
         lines.append("  <url>")
