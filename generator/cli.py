@@ -137,11 +137,15 @@ def main() -> None:
               help="Ignore the build cache (.briefings-cache/) and render every page.")
 @click.option("--jobs", "-j", type=click.IntRange(1, 256), default=None,
               help="Worker processes [default: one per CPU].")
+@click.option("--no-wait", is_flag=True,
+              help="Fail at once when another build is using the output or the cache, "
+                   "instead of waiting for it.")
 @click.option("--quiet", "-q", is_flag=True, help="Print errors only.")
-@click.option("--verbose", "-v", is_flag=True, help="Also print how long each phase took.")
+@click.option("--verbose", "-v", is_flag=True,
+              help="Also print why the build did what it did, and how long each phase took.")
 def build_command(site_root: Path, output_dir: Path | None, drafts: bool, force: bool,
                   now: str | None, future: bool, include_current: bool, no_cache: bool,
-                  jobs: int | None,
+                  jobs: int | None, no_wait: bool,
                   quiet: bool, verbose: bool) -> None:
     """Build the site into its output folder."""
     if quiet and verbose:
@@ -151,7 +155,9 @@ def build_command(site_root: Path, output_dir: Path | None, drafts: bool, force:
         _check_source_date_epoch()
     options = BuildOptions(site_root, output_dir, drafts, force, cache=not no_cache,
                            jobs=jobs or default_jobs(), now=_parse_now(now),
-                           include_current=include_current, future=future)
+                           include_current=include_current, future=future,
+                           wait=not no_wait,
+                           on_wait=None if quiet else lambda text: click.echo(text, err=True))
     try:
         with progress_display(enabled=not quiet) as progress:
             result = build(replace(options, progress=progress))
@@ -165,6 +171,7 @@ def build_command(site_root: Path, output_dir: Path | None, drafts: bool, force:
             click.echo("Interrupted; the previous output is unchanged.", err=True)
         sys.exit(130)
     if verbose:
+        click.echo(f"Decision: {result.reason}")
         click.echo("Phases: " + ", ".join(f"{name} {seconds:.3f} s"
                                           for name, seconds in result.timings))
     if not quiet:
