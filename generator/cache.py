@@ -83,8 +83,11 @@ class Store:
         try:
             with open(self._snapshot_path, "rb") as handle:
                 schema, entries = pickle.load(handle)
-        except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError,
-                TypeError, ValueError, IndexError):
+        except Exception:
+            # Unpickling damaged bytes runs whatever calls they spell, so it can raise nearly
+            # anything (OverflowError, MemoryError, RecursionError…): a list of some let the
+            # rest fail every build until the cache was deleted by hand. Exception leaves
+            # KeyboardInterrupt and SystemExit to stop the build.
             return {}
         return entries if schema == SCHEMA and isinstance(entries, dict) else {}
 
@@ -116,8 +119,7 @@ class Store:
                 for key, meta in conn.execute(
                         f"SELECT key, meta FROM entry WHERE key IN ({marks})", chunk):
                     found[key] = pickle.loads(meta)
-        except (sqlite3.Error, pickle.PickleError, EOFError, AttributeError, ImportError,
-                TypeError, ValueError, IndexError):
+        except Exception:  # sqlite3.Error, or anything a damaged pickle raises (as above)
             self._reset()  # damaged: thrown away, and everything is parsed again
             return None
         return found

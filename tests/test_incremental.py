@@ -111,16 +111,40 @@ def test_unchanged_files_keep_inode_and_mtime(tmp_path: Path) -> None:
     assert os.stat(edited).st_ino != before[edited].st_ino
 
 
-@pytest.mark.parametrize("damage", ["delete", "truncate", "garbage", "foreign-sqlite",
-                                    "snapshot-garbage", "folder-is-file"])
+MODEL_BUG = (
+    "BUG: generator/body_edits.py recall() catches only some exceptions while loading the "
+    "kept model (model.pickle): one whose pickle raises OverflowError or MemoryError ends "
+    "every build with a traceback until .briefings-cache/ is deleted by hand; it should "
+    "catch Exception, as generator/cache.py does for the snapshot and the rows")
+
+
+@pytest.mark.parametrize("damage", [
+    "delete", "truncate", "garbage", "foreign-sqlite", "snapshot-garbage", "folder-is-file",
+    "snapshot-overflow", "snapshot-memory", "rows-overflow", "rows-memory",
+    pytest.param("model-overflow", marks=pytest.mark.xfail(strict=True, reason=MODEL_BUG)),
+    pytest.param("model-memory", marks=pytest.mark.xfail(strict=True, reason=MODEL_BUG)),
+])
 def test_damaged_cache_is_rebuilt_not_fatal(tmp_path: Path, damage: str) -> None:
+    import pickle
     import sqlite3
+
+    class Failing:
+        """Pickled as a call that fails when loaded, as a damaged file can make one fail:
+        bytes(2**64) raises OverflowError, bytearray(2**60) MemoryError (no memory is
+        taken: no machine can map that much)."""
+
+        def __init__(self, kind: str) -> None:
+            self.call = (bytes, (2**64,)) if kind == "overflow" else (bytearray, (2**60,))
+
+        def __reduce__(self) -> tuple[object, tuple[int]]:
+            return self.call
 
     site = big_site(tmp_path / "site", 30)
     assert build(site).exit_code == 0
     expected = tree_digest(site / "public")
     cache = site / ".briefings-cache"
     db = cache / "cache.sqlite"
+    kind = damage.rsplit("-", 1)[-1]
     if damage == "delete":
         shutil.rmtree(cache)
     elif damage == "truncate":
@@ -138,8 +162,26 @@ def test_damaged_cache_is_rebuilt_not_fatal(tmp_path: Path, damage: str) -> None
     elif damage == "folder-is-file":
         shutil.rmtree(cache)
         cache.write_text("oops")
+    elif damage.startswith("snapshot-"):
+        snapshot = cache / "snapshot.pickle"
+        schema, entries = pickle.loads(snapshot.read_bytes())
+        entries[next(iter(entries))] = Failing(kind)
+        snapshot.write_bytes(pickle.dumps((schema, entries)))
+    elif damage.startswith("rows-"):
+        (cache / "snapshot.pickle").unlink()  # so that every record is read from a row
+        conn = sqlite3.connect(db)
+        conn.execute("UPDATE entry SET meta = ?", (pickle.dumps(Failing(kind)),))
+        conn.commit()
+        conn.close()
+    elif damage.startswith("model-"):
+        (cache / "model.pickle").write_bytes(pickle.dumps(Failing(kind)))
     a1 = site / "content/articles/a001.md"
-    a1.write_text(a1.read_text() + "\nAfter damage.\n")
+    text = a1.read_text() + "\nAfter damage.\n"
+    if damage.startswith(("snapshot-", "rows-")):
+        # A new title too: an edit below the first paragraph would be swapped into the
+        # kept model, and the snapshot and rows of every other file never read.
+        text = text.replace("title: Article 1\n", "title: Article 1, revised\n")
+    a1.write_text(text)
     result = build(site)
     assert result.exit_code == 0, result.output
     assert "After damage." in (site / "public/articles/a001/index.html").read_text()
