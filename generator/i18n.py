@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +23,28 @@ def _candidates(language: str) -> list[str]:
     return [*dict.fromkeys([*names, FALLBACK])]
 
 
-def _strings(path: Path) -> dict[str, str]:
+@dataclass(frozen=True)
+class String:
+    """One UI string and where it is written."""
+
+    text: str
+    path: Path
+    line: int | None
+
+
+class StringError(Exception):
+    """A UI string that the values a template gives cannot fill in: the string's file is
+    at fault (or the template's call, which `given` lets the message show)."""
+
+    def __init__(self, string: String, key: str, detail: str, given: list[str]) -> None:
+        super().__init__(f"'{key}' has an unknown or broken placeholder ({detail})")
+        self.string = string
+        self.key = key
+        self.detail = detail
+        self.given = given
+
+
+def _strings(path: Path) -> dict[str, String]:
     try:
         doc = load(path.read_text(encoding="utf-8-sig"))
     except (OSError, UnicodeDecodeError) as exc:
@@ -31,10 +53,11 @@ def _strings(path: Path) -> dict[str, str]:
         raise ThemeError([Problem(str(path), exc.line, exc.message)]) from None
     if not isinstance(doc.data, dict):
         raise ThemeError([Problem(str(path), 1, "must map message keys to text")])
-    return {str(k): str(v) for k, v in doc.data.items()}
+    return {str(k): String(str(v), path, doc.line(str(k))) for k, v in doc.data.items()}
 
 
-def _files(layers: tuple[Path, ...], language: str) -> list[list[tuple[Path, dict[str, str]]]]:
+def _files(layers: tuple[Path, ...],
+           language: str) -> list[list[tuple[Path, dict[str, String]]]]:
     """Read each candidate language's files, most specific language first, then by layer."""
     return [[(path, _strings(path)) for layer in layers
              for path in [layer / "i18n" / f"{name}.yaml"] if path.is_file()]
@@ -43,14 +66,14 @@ def _files(layers: tuple[Path, ...], language: str) -> list[list[tuple[Path, dic
 
 def translator(layers: tuple[Path, ...], language: str) -> Callable[..., str]:
     """Return t(key, n=None, **values): the string for the site language, else English."""
-    tables: list[dict[str, str]] = []  # most specific language first
+    tables: list[dict[str, String]] = []  # most specific language first
     for files in _files(layers, language):
-        table: dict[str, str] = {}
+        table: dict[str, String] = {}
         for _, strings in reversed(files):  # earlier layers override later ones
             table.update(strings)
         tables.append(table)
 
-    def lookup(key: str, n: int | None) -> str | None:
+    def lookup(key: str, n: int | None) -> String | None:
         # A language answers for a key when it has any form of it, so that Korean's single
         # plural form is never mixed with English's "_one".
         for table in tables:
@@ -62,14 +85,20 @@ def translator(layers: tuple[Path, ...], language: str) -> Callable[..., str]:
         return None
 
     def t(key: str, n: int | None = None, **values: Any) -> str:
-        text = lookup(key, n)
-        if text is None:
+        string = lookup(key, n)
+        if string is None:
             raise KeyError(f"no UI string '{key}' in the theme's i18n/{FALLBACK}.yaml")
         if n is not None:
             values["n"] = n
+        if not values:
+            return Markup(string.text)
         # The theme's strings are trusted markup; the values put into them are escaped
         # unless they are markup already (a link built in the template).
-        return Markup(text).format(**values) if values else Markup(text)
+        try:
+            return Markup(string.text).format(**values)
+        except (KeyError, IndexError, ValueError, AttributeError, TypeError) as exc:
+            # Reported against the string's own file and line, not the template's.
+            raise StringError(string, key, str(exc), sorted(values)) from None
 
     return t
 
@@ -86,7 +115,7 @@ def patterns(layers: tuple[Path, ...], language: str, defaults: Mapping[str, str
     for key, default in defaults.items():
         # The first language that has the key answers, as in `translator`.
         for files in tables:
-            hits = [(path, table[key]) for path, table in files if key in table]
+            hits = [(path, table[key].text) for path, table in files if key in table]
             if hits:
                 path, text = hits[0]
                 try:

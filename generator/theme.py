@@ -12,7 +12,7 @@ import hashlib
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cached_property, partial
+from functools import cache, cached_property, partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -114,17 +114,20 @@ def _environment(site_root: Path, config: SiteConfig, chain: list[Path],
     """Set up Jinja2 over the theme's layers."""
     import jinja2
 
+    from generator import mail
+
     folders = [layer / "templates" for layer in layers if (layer / "templates").is_dir()]
     if (site_root / "templates").is_dir():
         folders.insert(0, site_root / "templates")
     # "theme:x.html" is the theme's own template (for overrides that extend it);
     # "parent:x.html" is the parent theme's (for a child theme that extends it).
-    theme_only = jinja2.FileSystemLoader([c / "templates" for c in chain])
-    parents = jinja2.FileSystemLoader([c / "templates" for c in chain[1:]])
+    files = _loader_class()
+    theme_only = files([c / "templates" for c in chain])
+    parents = files([c / "templates" for c in chain[1:]])
     env = jinja2.Environment(
         loader=jinja2.ChoiceLoader([
             jinja2.PrefixLoader({"theme": theme_only, "parent": parents}, delimiter=":"),
-            jinja2.FileSystemLoader(folders),
+            files(folders),
         ]),
         # Plain-text templates (the email's text part) are not HTML: no escaping there.
         autoescape=jinja2.select_autoescape(disabled_extensions=("txt",), default=True,
@@ -147,6 +150,9 @@ def _environment(site_root: Path, config: SiteConfig, chain: list[Path],
         text_direction=i18n.direction(config.language),
     )
     env.filters.update(
+        # Jinja's rules in linear time (Jinja's own is quadratic in a long word's length);
+        # lines are joined with "\n", the environment's newline_sequence.
+        wordwrap=mail.wrap,
         absolute=lambda path: config.base_url + path,
         long_date=lambda moment: dates.long_date(moment, config.language, tz),
         # A date in its own timezone (a digest period follows the digest calendar).
@@ -155,6 +161,44 @@ def _environment(site_root: Path, config: SiteConfig, chain: list[Path],
         year=lambda moment: moment.astimezone(tz).year,
     )
     return env
+
+
+class TemplateFileError(Exception):
+    """A template file that cannot be read as a template, with its own path and line."""
+
+    def __init__(self, path: Path, line: int | None, message: str) -> None:
+        super().__init__(message)
+        self.path = path
+        self.line = line
+        self.message = message
+
+
+@cache
+def _loader_class() -> type[jinja2.FileSystemLoader]:
+    """Return a FileSystemLoader that names a template that is not UTF-8, with its line."""
+    import jinja2
+
+    class Loader(jinja2.FileSystemLoader):
+        def get_source(self, environment: jinja2.Environment,
+                       template: str) -> tuple[str, str, Callable[[], bool]]:
+            try:
+                return super().get_source(environment, template)
+            except UnicodeDecodeError:
+                # The file Jinja chose: the first of the search path that holds it.
+                pieces = jinja2.loaders.split_template_path(template)
+                path = next(p for p in (Path(s, *pieces) for s in self.searchpath)
+                            if p.is_file())
+                data = path.read_bytes()
+                try:
+                    data.decode(self.encoding)
+                except UnicodeDecodeError as exc:
+                    raise TemplateFileError(
+                        path, data.count(b"\n", 0, exc.start) + 1,
+                        f"is not UTF-8 text (bad byte 0x{data[exc.start]:02x}); "
+                        "save it as UTF-8") from None
+                raise  # read fine the second time: not the file's fault
+
+    return Loader
 
 
 def _statics(layers: tuple[Path, ...]) -> tuple[dict[str, Path], dict[str, str]]:
@@ -239,8 +283,22 @@ def render_page(theme: Theme, page: Page, site_root: Path,
         where = display_path(Path(exc.filename), site_root) if exc.filename else page.template
         return Problem(where, exc.lineno, f"template syntax error: {exc.message}")
     except jinja2.TemplateNotFound as exc:
-        return Problem(display_path(theme.root / "templates", site_root), None,
-                       f"template '{exc.name}' not found; add it to the theme")
+        # Asked for by an {% include %}, {% extends %} or {% import %}: that line is named;
+        # a page template that is missing itself names the theme's templates folder.
+        where, line = _template_line(exc, site_root)
+        if line is None:
+            where = display_path(theme.root / "templates", site_root)
+        return Problem(where, line, f"template '{exc.name}' not found; add it to the theme")
+    except TemplateFileError as exc:
+        return Problem(display_path(exc.path, site_root), exc.line, exc.message)
+    except i18n.StringError as exc:
+        # The string's file is named; the template's call is shown, in case it is at fault.
+        where, line = _template_line(exc, site_root)
+        call = f"{where}:{line}" if line else where
+        given = ", ".join("{" + name + "}" for name in exc.given)
+        return Problem(display_path(exc.string.path, site_root), exc.string.line,
+                       f"{exc}: the template ({call}) gives {given}; fix the string "
+                       "or the template")
     except Exception as exc:  # any error raised while a template runs is the theme's
         where, line = _template_line(exc, site_root)
         return Problem(where, line, f"{exc} (rendering /{page.path}); fix the template")
