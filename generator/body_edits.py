@@ -134,9 +134,8 @@ def recall(store: Store, frame: str, found: Found, settings: Settings,
                 return None
             articles.update(renewed)
             site, editions = _unpickler(handle, articles).load()
-    except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError, TypeError,
-            ValueError, IndexError, KeyError):
-        return None  # a damaged or foreign file: read everything instead
+    except Exception:  # a damaged or foreign file (any error unpickling it): read everything
+        return None
     return Recalled(site, editions, states, bodies(articles.values()))
 
 

@@ -111,18 +111,10 @@ def test_unchanged_files_keep_inode_and_mtime(tmp_path: Path) -> None:
     assert os.stat(edited).st_ino != before[edited].st_ino
 
 
-MODEL_BUG = (
-    "BUG: generator/body_edits.py recall() catches only some exceptions while loading the "
-    "kept model (model.pickle): one whose pickle raises OverflowError or MemoryError ends "
-    "every build with a traceback until .briefings-cache/ is deleted by hand; it should "
-    "catch Exception, as generator/cache.py does for the snapshot and the rows")
-
-
 @pytest.mark.parametrize("damage", [
     "delete", "truncate", "garbage", "foreign-sqlite", "snapshot-garbage", "folder-is-file",
     "snapshot-overflow", "snapshot-memory", "rows-overflow", "rows-memory",
-    pytest.param("model-overflow", marks=pytest.mark.xfail(strict=True, reason=MODEL_BUG)),
-    pytest.param("model-memory", marks=pytest.mark.xfail(strict=True, reason=MODEL_BUG)),
+    "model-overflow", "model-memory",
 ])
 def test_damaged_cache_is_rebuilt_not_fatal(tmp_path: Path, damage: str) -> None:
     import pickle
