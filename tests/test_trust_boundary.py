@@ -235,9 +235,9 @@ def test_two_builds_at_once_run_one_after_the_other(site: Path, tmp_path: Path) 
                              stderr=subprocess.PIPE, text=True)
     time.sleep(0.5)
     # Another build of other output (drafts shown) into the same folder, while it runs.
-    second = subprocess.run([*command, "--drafts"], cwd=REPO, env=env, capture_output=True, text=True,
-                            timeout=600)
-    first_out, first_err = first.communicate(timeout=600)
+    second = subprocess.run([*command, "--drafts"], cwd=REPO, env=env, capture_output=True,
+                            text=True, timeout=600)
+    _, first_err = first.communicate(timeout=600)
     assert first.returncode == 0, first_err
     assert second.returncode == 0, second.stderr
     assert build(site).exit_code == 0
