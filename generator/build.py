@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -21,7 +22,7 @@ from generator.config import load_config
 from generator.decide import Facts, decide
 from generator.editions import period_start
 from generator.errors import BriefingsError
-from generator.fingerprint import Digester, of_bytes
+from generator.fingerprint import Digester, code_digest, of_bytes
 from generator.ledger import exclusive
 from generator.model import BuildResult, SiteConfig
 from generator.output import check_output_dir, refuse_output_dir
@@ -59,7 +60,7 @@ def build(options: BuildOptions) -> BuildResult:
     if options.base_url:
         config = replace(config, base_url=options.base_url)
     cache_dir = _cache_dir(root)
-    the_theme = theme.load_theme(root, config, cache_dir / "templates"
+    the_theme = theme.load_theme(root, config, _bytecode_dir(cache_dir)
                                  if cache_dir and options.cache else None)
     refuse_output_dir(root, out, the_theme.layers)
     # One build at a time per output and per cache: two interleaved publishes would each
@@ -152,6 +153,19 @@ def _edition_cut(config: SiteConfig, include_current: bool, now: datetime
     tz = dates.zone(config.digests.timezone or config.timezone)
     return include_current, period_start(now.astimezone(tz).date(),
                                          config.digests).isoformat()
+
+
+def _bytecode_dir(cache_dir: Path) -> Path:
+    """Return the folder of compiled templates for this generator's code, dropping others."""
+    # Jinja keys compiled templates by their source alone, yet the code compiled depends on
+    # the filters and globals the generator registers: a changed generator compiles anew.
+    folder = cache_dir / "templates" / code_digest()
+    with contextlib.suppress(OSError):
+        for other in folder.parent.iterdir():
+            if other != folder:
+                shutil.rmtree(other) if other.is_dir() else other.unlink()
+        folder.mkdir(exist_ok=True)
+    return folder
 
 
 def _cache_dir(root: Path) -> Path | None:
