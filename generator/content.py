@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator import parallel, slugs
+from generator import parallel, routes, slugs
 from generator.cache import Store
 from generator.errors import ContentError, Problem
 from generator.model import Article, Briefing, SiteConfig
@@ -128,7 +128,7 @@ def _article(record: ParsedFile, key: str, config: SiteConfig, known: set[str],
                                     f"content/briefings/{ref}.md)"))
     if slug is None or "date" not in v or "title" not in v:
         return None
-    permalink = config.permalink(f"articles/{slug}/")
+    permalink = config.permalink(routes.article(slug))
     return Article(
         source_path=record.path, slug=slug, title=v["title"], date=v["date"],
         updated=v.get("updated"), author=v.get("author", ""), source=v.get("source", ""),

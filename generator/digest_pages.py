@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from generator import routes
 from generator.editions import Edition, Editions
 from generator.model import Briefing, Page, Site
 from generator.pages import FeedLink, common_feeds, digest_feeds, page
@@ -11,7 +12,7 @@ def _edition_pages(site: Site, common: list[FeedLink], all_editions: Editions,
                    editions: tuple[Edition, ...], scope: Briefing | None) -> list[Page]:
     own_feeds = digest_feeds(site, scope, all_editions)
     feeds = own_feeds if scope else []
-    base = (scope.path if scope else "") + "digests/"
+    base = routes.digests(scope.path if scope else "")
     label = (all_editions.word("digests_of", name=scope.title) if scope
              else all_editions.word("digests"))
     pages = [page(site, common, base, "digests.html", label, editions=tuple(reversed(editions)),
@@ -24,7 +25,7 @@ def _edition_pages(site: Site, common: list[FeedLink], all_editions: Editions,
                           edition=edition, scope=scope, previous=previous, following=following,
                           extra_feeds=feeds, own_feeds=own_feeds))
         if scope is None:
-            for name, kind in (("email.html", "email"), ("email.txt", "text")):
+            for name, kind in (routes.EMAIL, routes.EMAIL_TEXT):
                 pages.append(page(site, common, edition.folder + name, name, title, kind=kind,
                                   edition=edition, scope=scope))
     return pages

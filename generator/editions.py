@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, tzinfo
 
-from generator import dates
+from generator import dates, routes
 from generator.model import Article, Briefing, DigestSettings, Site
 
 # The digest's own words, in the site language from the theme's i18n files (these are the
@@ -62,8 +62,7 @@ class Edition:
     @property
     def folder(self) -> str:
         """Return the folder of the edition's files, relative to the site root."""
-        base = f"briefings/{self.scope}/digests/" if self.scope else "digests/"
-        return f"{base}{self.key}/"
+        return routes.edition(routes.briefing(self.scope) if self.scope else "", self.key)
 
     @property
     def count(self) -> int:

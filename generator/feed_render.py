@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from generator import feeds, parallel
+from generator import feeds, parallel, routes
 from generator.cache import Store
 from generator.content import body_html
 from generator.fingerprint import Digester
@@ -48,7 +48,7 @@ def publish_feeds(site: Site, digester: Digester, publisher: Publisher, store: S
         items = spec.articles[: site.config.feeds.items]
         digest = digester.digest("feed", spec.path, spec.title, spec.description, items,
                                  [a.key for a in items], site.config)
-        paths = (spec.path + "feed.xml", spec.path + "atom.xml")
+        paths = routes.feed_files(spec.path)
         if not all(publisher.unchanged(path, digest) for path in paths):
             todo.append((spec, digest))
     rendered = render_feeds(site, [spec for spec, _ in todo], root, store, jobs)

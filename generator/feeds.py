@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from generator import __version__, markdown
+from generator import __version__, markdown, routes
 from generator.editions import Edition
 from generator.model import Article, Briefing, Output, Site
 from generator.xmlchars import strip_forbidden
@@ -69,9 +69,10 @@ def write_both(site: Site, generator: FeedGenerator, folder: str,
     """
     outputs = []
     page = site.config.permalink(folder)
-    for name, kind, write, text in (
-            ("feed.xml", "rss", generator.rss_str, as_html(description)),
-            ("atom.xml", "atom", generator.atom_str, clean(description))):
+    formats = {"rss": (generator.rss_str, as_html(description)),
+               "atom": (generator.atom_str, clean(description))}
+    for name, kind, _, _ in routes.FEEDS:
+        write, text = formats[kind]
         # Each format's self link names its own file; feedgen gives RSS's <link>
         # the last link set, which must be the page.
         generator.link([{"href": page + name, "rel": "self",
@@ -132,7 +133,7 @@ def render_digest_feeds(site: Site, scope: Briefing | None, editions: tuple[Edit
                         bodies: dict[str, str], words: Mapping[str, str]) -> list[Output]:
     """Render the digest feed of the site or of one briefing: one item per edition."""
     cfg = site.config
-    folder = (scope.path if scope else "") + "digests/"
+    folder = routes.digests(scope.path if scope else "")
     name = scope.title if scope else cfg.title
     items = list(reversed(editions))[: cfg.feeds.items]  # newest first
     generator = channel(site, folder, words["digest_feed_title"].format(name=name),

@@ -7,6 +7,8 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import quote
 
+from generator import routes
+
 
 @dataclass(frozen=True)
 class FeedSettings:
@@ -86,7 +88,7 @@ class Article:
     @property
     def path(self) -> str:
         """Return the output path of the article page, relative to the site root."""
-        return f"articles/{self.slug}/"
+        return routes.article(self.slug)
 
 
 @dataclass(frozen=True)
@@ -104,7 +106,7 @@ class Briefing:
     @property
     def path(self) -> str:
         """Return the output path of the briefing page."""
-        return f"briefings/{self.slug}/"
+        return routes.briefing(self.slug)
 
 
 @dataclass(frozen=True)
@@ -118,7 +120,7 @@ class Tag:
     @property
     def path(self) -> str:
         """Return the output path of the tag page."""
-        return f"tags/{self.slug}/"
+        return routes.tag(self.slug)
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from generator import dates
+from generator import dates, routes
 from generator.editions import Editions
 from generator.model import Article, Briefing, Page, Site, Tag
 
@@ -51,7 +51,7 @@ class Pager:
 
     def path_of(self, number: int) -> str:
         """Return the path of page `number` (1 is the base path itself)."""
-        return self.base if number == 1 else f"{self.base}page/{number}/"
+        return routes.paged(self.base, number)
 
     @property
     def prev(self) -> str | None:
@@ -91,25 +91,24 @@ def newest(articles: tuple[Article, ...]) -> datetime | None:
 
 def site_feeds(site: Site) -> list[FeedLink]:
     """Return the site-wide feeds."""
-    base, title = site.config.base_url, site.config.title
-    return [FeedLink(f"{title} (RSS)", base + "feed.xml", "application/rss+xml"),
-            FeedLink(f"{title} (Atom)", base + "atom.xml", "application/atom+xml")]
+    return _links(site.config.title, site.config.base_url)
 
 
 def briefing_feeds(site: Site, briefing: Briefing) -> list[FeedLink]:
     """Return the feeds of one briefing."""
-    base = site.config.base_url + briefing.path
-    return [FeedLink(f"{briefing.title} (RSS)", base + "feed.xml", "application/rss+xml"),
-            FeedLink(f"{briefing.title} (Atom)", base + "atom.xml", "application/atom+xml")]
+    return _links(briefing.title, site.config.base_url + briefing.path)
 
 
 def digest_feeds(site: Site, briefing: Briefing | None, editions: Editions) -> list[FeedLink]:
     """Return the digest feeds, site-wide or of one briefing."""
-    base = site.config.base_url + (briefing.path if briefing else "") + "digests/"
     name = editions.word("digest_feed_link",
                          name=briefing.title if briefing else site.config.title)
-    return [FeedLink(f"{name} (RSS)", base + "feed.xml", "application/rss+xml"),
-            FeedLink(f"{name} (Atom)", base + "atom.xml", "application/atom+xml")]
+    return _links(name, site.config.base_url + routes.digests(briefing.path if briefing else ""))
+
+
+def _links(name: str, folder_url: str) -> list[FeedLink]:
+    return [FeedLink(f"{name} ({label})", folder_url + file, media)
+            for file, _, media, label in routes.FEEDS]
 
 
 def timeline(site: Site, articles: tuple[Article, ...]) -> list[Month]:
@@ -174,7 +173,7 @@ def page(site: Site, common: list[FeedLink], path: str, template: str, title: st
     feeds = common + extra if extra else common
     context.setdefault("pager", None)
     context.setdefault("crumbs", ())
-    return Page(path + "index.html" if path.endswith("/") or not path else path, template, {
+    return Page(routes.page_file(path), template, {
         "site": site.config, "briefings_nav": site.briefings, "feeds": feeds,
         "page_path": path, "page_title": title, **context,
     }, body.key if body else None, kind, lastmod, body.source_path if body else None, listed)
@@ -186,24 +185,24 @@ def plan(site: Site, editions: Editions | None = None) -> list[Page]:
     common = common_feeds(site, editions)
     per = site.config.paginate
     home = HOME
-    pages = [page(site, common, "404.html", "404.html", "404", listed=False)]
+    pages = [page(site, common, routes.NOT_FOUND, "404.html", "404", listed=False)]
     overview = [(b, site.articles_in(b.slug)[:LATEST], len(site.articles_in(b.slug)))
                 for b in site.briefings]
     for pager, items in paginate(site.articles, per, ""):
         pages.append(page(site, common, pager.path_of(pager.number), "index.html",
                           site.config.title, overview=overview, recent=items, pager=pager,
                           lastmod=newest(items)))
-    for pager, items in paginate(site.articles, per, "articles/"):
+    for pager, items in paginate(site.articles, per, routes.ARTICLES):
         pages.append(page(site, common, pager.path_of(pager.number), "articles.html", "",
                           timeline=timeline(site, items), count=len(site.articles),
                           years=archive_years(site), pager=pager, crumbs=(home,),
                           lastmod=newest(items)))
     pages += archives(site, common, home)
     if site.config.search:
-        pages.append(page(site, common, "search/", "search.html", "", crumbs=(home,)))
-    pages.append(page(site, common, "briefings/", "briefings.html", "", overview=overview,
+        pages.append(page(site, common, routes.SEARCH, "search.html", "", crumbs=(home,)))
+    pages.append(page(site, common, routes.BRIEFINGS, "briefings.html", "", overview=overview,
                       crumbs=(home,), lastmod=newest(site.articles)))
-    pages.append(page(site, common, "tags/", "tags.html", "", crumbs=(home,),
+    pages.append(page(site, common, routes.TAGS, "tags.html", "", crumbs=(home,),
                       tags=tag_counts(site, site.articles), lastmod=newest(site.articles)))
     for briefing in site.briefings:
         items = site.articles_in(briefing.slug)
@@ -216,7 +215,7 @@ def plan(site: Site, editions: Editions | None = None) -> list[Page]:
                     digest_feeds(site, briefing, editions)
                     if editions.by_briefing.get(briefing.slug) else []),
                 own_feeds=briefing_feeds(site, briefing), pager=pager,
-                crumbs=(home, Crumb("briefings", "briefings/", key=True)),
+                crumbs=(home, Crumb("briefings", routes.BRIEFINGS, key=True)),
                 lastmod=max(filter(None, [newest(items), briefing.updated]), default=None),
                 **briefing_digests(site, briefing, editions)))
     pages += article_pages(site, common, editions, home)
@@ -225,7 +224,7 @@ def plan(site: Site, editions: Editions | None = None) -> list[Page]:
         for pager, chunk in paginate(tagged, per, tag.path):
             pages.append(page(site, common, pager.path_of(pager.number), "tag.html", tag.name,
                               tag=tag, articles=chunk, pager=pager,
-                              crumbs=(home, Crumb("tags", "tags/", key=True)),
+                              crumbs=(home, Crumb("tags", routes.TAGS, key=True)),
                               lastmod=newest(chunk)))
     return pages
 
@@ -269,17 +268,17 @@ def archives(site: Site, common: list[FeedLink], home: Crumb) -> list[Page]:
         local = article.date.astimezone(tz)
         by_month.setdefault((local.year, local.month), []).append(article)
     pages = []
-    crumbs = (home, Crumb("all_articles", "articles/", key=True))
+    crumbs = (home, Crumb("all_articles", routes.ARTICLES, key=True))
     for year, _ in archive_years(site):
         items = tuple(a for (y, _), found in sorted(by_month.items(), reverse=True) if y == year
                       for a in found)
-        pages += _archive(site, common, f"archive/{year}/", str(year), items, crumbs,
+        pages += _archive(site, common, routes.archive(year), str(year), items, crumbs,
                           year=year, month=None)
         for (y, m), found in sorted(by_month.items()):
             if y == year:
-                pages += _archive(site, common, f"archive/{year}/{m:02d}/",
+                pages += _archive(site, common, routes.archive(year, m),
                                   dates.month_label_of(date(year, m, 1), site.config.language),
-                                  tuple(found), (*crumbs, Crumb(str(year), f"archive/{year}/")),
+                                  tuple(found), (*crumbs, Crumb(str(year), routes.archive(year))),
                                   year=year, month=m)
     return pages
 

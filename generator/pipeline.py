@@ -13,7 +13,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import cast
 
-from generator import body_edits, feeds, freshness, i18n, pages, search, theme
+from generator import body_edits, feeds, freshness, i18n, pages, routes, search, theme
 from generator.cache import Store
 from generator.config import TITLE_SAMPLE
 from generator.content import parse_settings, read_content
@@ -254,8 +254,7 @@ def _digest_feeds(site: Site, editions: Editions, digester: Digester, publisher:
             continue
         count += 2
         digest = digester.digest("digest-feed", scope, own, site.config)
-        folder = (scope.path if scope else "") + "digests/"
-        paths = (folder + "feed.xml", folder + "atom.xml")
+        paths = routes.feed_files(routes.digests(scope.path if scope else ""))
         if all(publisher.unchanged(path, digest) for path in paths):
             continue
         bodies = {}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from html import escape
 
+from generator import routes
 from generator.model import Output, Page, SiteConfig
 
 NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
@@ -24,10 +25,10 @@ def sitemap(config: SiteConfig, pages: list[Page]) -> Output:
             lines.append(f"    <lastmod>{page.lastmod.isoformat(timespec='seconds')}</lastmod>")
         lines.append("  </url>")
     lines.append("</urlset>")
-    return Output("sitemap.xml", ("\n".join(lines) + "\n").encode("utf-8"))
+    return Output(routes.SITEMAP, ("\n".join(lines) + "\n").encode("utf-8"))
 
 
 def robots(config: SiteConfig) -> Output:
     """Allow everything and name the sitemap."""
-    text = f"User-agent: *\nAllow: /\n\nSitemap: {config.permalink('sitemap.xml')}\n"
-    return Output("robots.txt", text.encode("utf-8"))
+    text = f"User-agent: *\nAllow: /\n\nSitemap: {config.permalink(routes.SITEMAP)}\n"
+    return Output(routes.ROBOTS, text.encode("utf-8"))

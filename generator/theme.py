@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup
 
-from generator import dates, i18n
+from generator import dates, i18n, routes
 from generator.errors import Problem, ThemeError, display_path
 from generator.model import Page, SiteConfig
 from generator.yamlload import YamlProblem, load
@@ -143,6 +143,7 @@ def _environment(site_root: Path, config: SiteConfig, chain: list[Path],
     base_path = config.base_path
     env.globals.update(
         memo=_memo(env),
+        routes=routes,  # output paths and feed names, as the build writes them
         url=lambda path: base_path + path,
         absolute=lambda path: config.base_url + path,
         asset=_asset_url(assets, base_path),
