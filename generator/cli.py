@@ -125,9 +125,7 @@ def main() -> None:
 @click.option("--drafts", is_flag=True, help="Include articles marked draft: true.")
 @click.option("--force", is_flag=True,
               help="Publish into an output folder that holds files Briefings did not write. "
-                   "Those files are kept, never deleted, and never overwritten: a file of "
-                   "yours at a path Briefings writes (index.html, feed.xml, …) stops the "
-                   "build with its name.")
+                   "Those files are kept: never deleted, never overwritten.")
 @click.option("--now", "now", default=None, metavar="ISO-DATE",
               help="The build's notion of now, for digest editions "
                    "[default: SOURCE_DATE_EPOCH, else the clock].")
