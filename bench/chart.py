@@ -15,8 +15,17 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
 
-LABELS = {"briefings": "Briefings", "hugo": "Hugo", "pelican": "Pelican"}
+# (configuration, tool): label. Files from before configurations hold "tools" only (peer).
+LINES = {("peer", "briefings"): "Briefings (peer)", ("defaults", "briefings"):
+         "Briefings (defaults)", ("peer", "hugo"): "Hugo", ("peer", "pelican"): "Pelican"}
 PANELS = (("full", "Full build from nothing"), ("edit-article", "Rebuild after one article edit"))
+
+
+def summaries(data: dict, config: str, tool: str) -> dict:
+    """The per-case summary of TOOL in CONFIG ({} when absent)."""
+    configs = data.get("configs") or {"peer": {"tools": data.get("tools", {})}}
+    tools = configs.get(config, {}).get("tools", {})
+    return tools[tool]["summary"] if tool in tools else {}
 
 
 def main(results: Path) -> None:
@@ -25,16 +34,17 @@ def main(results: Path) -> None:
                    for p in results.glob("results-*.json")), key=lambda d: d["articles"])
     fig, axes = plt.subplots(1, len(PANELS), figsize=(11, 4.5))
     for ax, (case, title) in zip(axes, PANELS, strict=True):
-        for tool, label in LABELS.items():
-            points = [(d["articles"], d["tools"][tool]["summary"][case]) for d in data
-                      if tool in d["tools"] and case in d["tools"][tool]["summary"]]
+        for (config, tool), label in LINES.items():
+            points = [(d["articles"], summaries(d, config, tool)[case]) for d in data
+                      if case in summaries(d, config, tool)]
             if not points:
                 continue
             xs = [n for n, _ in points]
             med = [s["median_s"] for _, s in points]
             low = [s["median_s"] - s["min_s"] for _, s in points]
             high = [s["max_s"] - s["median_s"] for _, s in points]
-            ax.errorbar(xs, med, yerr=[low, high], marker="o", capsize=3, label=label)
+            ax.errorbar(xs, med, yerr=[low, high], marker="o", capsize=3, label=label,
+                        linestyle="--" if config == "defaults" else "-")
         ax.set_xscale("log")
         ax.set_yscale("log")
         ax.set_xticks([d["articles"] for d in data])

@@ -1,9 +1,12 @@
-"""Deterministic benchmark corpus: the same articles as a Briefings, a Hugo and a Pelican site.
+"""Deterministic benchmark corpus: the same articles as Briefings, Hugo and Pelican sites.
 
     python -m bench.corpus --articles 1000 --seed 1 --out /tmp/corpus
 
-writes DIR/briefings/, DIR/hugo/ and DIR/pelican/. The same seed gives a byte-identical
-corpus (given the same Briefings and Pelican default themes, which are copied in).
+writes DIR/briefings/ (configured like the peers), DIR/briefings-defaults/ (the same site
+with the site.yaml a user would write, so the shipped defaults apply), DIR/hugo/ and
+DIR/pelican/. The same seed gives a byte-identical corpus (given the same Briefings and
+Pelican default themes, which are copied in). Articles are generated and written one at a
+time, so memory stays flat however many there are.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ import random
 import shutil
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -35,6 +38,10 @@ START = dt.datetime(2021, 1, 1, tzinfo=dt.UTC)
 SPAN_SECONDS = 5 * 365 * 24 * 3600
 EDIT_MARK = "Bench edit"
 TOOLS = ("briefings", "hugo", "pelican")
+# Site folders of a corpus: (tool, configuration). Hugo and Pelican exist in one
+# configuration only, the one comparable with Briefings' "peer" configuration.
+SITES = {"briefings": ("briefings", "peer"), "briefings-defaults": ("briefings", "defaults"),
+         "hugo": ("hugo", "peer"), "pelican": ("pelican", "peer")}
 
 _VOCABULARY = """
 the a an of to in on for with by from at as and or but not than that this these those it its
@@ -146,8 +153,17 @@ def _unique(count: int, make: Callable[[], str]) -> list[str]:
     return list(seen)
 
 
-def make_corpus(articles: int, seed: int) -> tuple[list[Topic], list[Article]]:
-    """Generate the topics and articles for N articles from one seed."""
+def site_folder(tool: str, config: str) -> str:
+    """The corpus folder of TOOL's site in CONFIG (peer or defaults)."""
+    return next(name for name, site in SITES.items() if site == (tool, config))
+
+
+def make_corpus(articles: int, seed: int) -> tuple[list[Topic], Iterator[Article]]:
+    """Generate the topics, and lazily the articles, for N articles from one seed.
+
+    Consume the articles before drawing anything else from the seed's sequence: they come
+    from the same random generator, after the topics and tags.
+    """
     rng = random.Random(seed)
     titles = _unique(TOPICS, lambda: " ".join(
         rng.choice(WORDS).capitalize() for _ in range(rng.randint(2, 3))) + " Briefing")
@@ -157,23 +173,39 @@ def make_corpus(articles: int, seed: int) -> tuple[list[Topic], list[Article]]:
                     weight=n + 1)
               for n, title in enumerate(titles)]
     tags = _unique(TAGS, lambda: f"{rng.choice(WORDS)}-{rng.choice(WORDS)}")
-    result = []
-    width = len(str(articles))
-    for n in range(articles):
+    return topics, _articles(rng, articles, topics, tags)
+
+
+def _articles(rng: random.Random, count: int, topics: list[Topic],
+              tags: list[str]) -> Iterator[Article]:
+    width = len(str(count))
+    for n in range(count):
         title = _title(rng)
         slug = f"{n:0{width}d}-" + "-".join(title.lower().split()[:4])
-        result.append(Article(
+        yield Article(
             slug=slug, title=title,
             date=START + dt.timedelta(seconds=rng.randrange(SPAN_SECONDS)),
             author=rng.choice(AUTHORS), source=rng.choice(SOURCES),
             topic=rng.choice(topics), tags=tuple(rng.sample(tags, TAGS_PER_ARTICLE)),
-            summary=_plain_sentence(rng, 16, 28), body=_body(rng)))
-    return topics, result
+            summary=_plain_sentence(rng, 16, 28), body=_body(rng))
 
 
 def _write(path: Path, text: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8", newline="\n")
+
+
+class _Files:
+    """Write many files, creating each folder only once."""
+
+    def __init__(self) -> None:
+        self.folders: set[Path] = set()
+
+    def write(self, path: Path, text: str) -> None:
+        if path.parent not in self.folders:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self.folders.add(path.parent)
+        path.write_text(text, encoding="utf-8", newline="\n")
 
 
 def _yaml_list(items: tuple[str, ...] | list[str]) -> str:
@@ -184,24 +216,36 @@ def _iso(moment: dt.datetime) -> str:
     return moment.isoformat()
 
 
-def write_briefings(root: Path, topics: list[Topic], articles: list[Article]) -> None:
-    """The Briefings site, with a copy of the default theme so a template can be edited."""
-    _write(root / "site.yaml", (
-        f'title: "{SITE_TITLE}"\ndescription: "{SITE_DESCRIPTION}"\n'
-        f'base_url: "{BASE_URL}"\nlanguage: en\ntimezone: UTC\nauthor: "Bench desk"\n'
+def briefings_config(config: str) -> str:
+    """The Briefings site.yaml for CONFIG: "peer" (like Hugo and Pelican) or "defaults"."""
+    user = (f'title: "{SITE_TITLE}"\ndescription: "{SITE_DESCRIPTION}"\n'
+            f'base_url: "{BASE_URL}"\nlanguage: en\ntimezone: UTC\nauthor: "Bench desk"\n')
+    if config == "defaults":
+        # What a user writes: no theme, output, feed, pagination, search or digest keys, so
+        # the shipped defaults apply (Pagefind search, weekly digests, 20 items a page).
+        return user
+    return user + (
         "theme: default\noutput_dir: public\nfeeds:\n  items: 50\n  full_content: true\n"
         # Like the peers: full lists (no pagination), no search index, no digest editions.
-        "paginate: 1000000\nsearch: false\ndigests:\n  enabled: false\n"))
+        "paginate: 1000000\nsearch: false\ndigests:\n  enabled: false\n")
+
+
+def setup_briefings(root: Path, topics: list[Topic], config: str) -> None:
+    """The Briefings site, with a copy of the default theme so a template can be edited."""
+    _write(root / "site.yaml", briefings_config(config))
     for t in topics:
         _write(root / "content" / "briefings" / f"{t.slug}.md",
                f'---\ntitle: "{t.title}"\nsummary: "{t.summary}"\nweight: {t.weight}\n---\n'
                f"{t.overview}\n")
-    for a in articles:
-        _write(root / "content" / "articles" / a.topic.slug / f"{a.slug}.md", (
+    shutil.copytree(BRIEFINGS_THEME, root / "themes" / "default")
+
+
+def briefings_article(a: Article) -> tuple[str, str]:
+    """The article's source file for Briefings: path under the site, text."""
+    return (f"content/articles/{a.topic.slug}/{a.slug}.md",
             f'---\ntitle: "{a.title}"\ndate: {_iso(a.date)}\nauthor: "{a.author}"\n'
             f'source: "{a.source}"\nbriefings: [{a.topic.slug}]\ntags: {_yaml_list(a.tags)}\n'
-            f'summary: "{a.summary}"\n---\n{a.body}'))
-    shutil.copytree(BRIEFINGS_THEME, root / "themes" / "default")
+            f'summary: "{a.summary}"\n---\n{a.body}')
 
 
 HUGO_CONFIG = f"""baseURL = "{BASE_URL}"
@@ -255,22 +299,25 @@ enableRobotsTXT = true
 """
 
 
-def write_hugo(root: Path, topics: list[Topic], articles: list[Article]) -> None:
+def setup_hugo(root: Path, topics: list[Topic], config: str) -> None:
     """The Hugo site: hugo.toml, our own layouts, topics as terms with the overview text."""
     _write(root / "hugo.toml", HUGO_CONFIG)
     for t in topics:
         _write(root / "content" / "topics" / t.slug / "_index.md",
                f'---\ntitle: "{t.title}"\nsummary: "{t.summary}"\nweight: {t.weight}\n---\n'
                f"{t.overview}\n")
-    for a in articles:
-        _write(root / "content" / "articles" / f"{a.slug}.md", (
-            f'---\ntitle: "{a.title}"\nslug: "{a.slug}"\ndate: {_iso(a.date)}\n'
-            f'author: "{a.author}"\nsource: "{a.source}"\ntopics: [{a.topic.slug}]\n'
-            f'tags: {_yaml_list(a.tags)}\n'
-            f'summary: "{a.summary}"\n---\n{a.body}'))
     shutil.copytree(HUGO_LAYOUTS, root / "layouts")
     (root / "static").mkdir()
     shutil.copy2(BRIEFINGS_THEME / "static" / "style.css", root / "static" / "style.css")
+
+
+def hugo_article(a: Article) -> tuple[str, str]:
+    """The article's source file for Hugo: path under the site, text."""
+    return (f"content/articles/{a.slug}.md",
+            f'---\ntitle: "{a.title}"\nslug: "{a.slug}"\ndate: {_iso(a.date)}\n'
+            f'author: "{a.author}"\nsource: "{a.source}"\ntopics: [{a.topic.slug}]\n'
+            f'tags: {_yaml_list(a.tags)}\n'
+            f'summary: "{a.summary}"\n---\n{a.body}')
 
 
 PELICAN_CONFIG = f"""# Generated by bench/corpus.py: URLs laid out like Briefings' output.
@@ -333,30 +380,48 @@ def pelican_theme() -> Path:
                      "run `python -m bench` once (it creates the venv) or pip install pelican")
 
 
-def write_pelican(root: Path, topics: list[Topic], articles: list[Article]) -> None:
-    """The Pelican site: pelicanconf.py, a copy of the default theme, Markdown articles."""
+def setup_pelican(root: Path, topics: list[Topic], config: str) -> None:
+    """The Pelican site: pelicanconf.py and a copy of the default theme (topics are
+    categories, which have no page of their own)."""
     _write(root / "pelicanconf.py", PELICAN_CONFIG)
-    for a in articles:
-        stamp = a.date.strftime("%Y-%m-%d %H:%M")
-        _write(root / "content" / a.topic.slug / f"{a.slug}.md", (
-            f"Title: {a.title}\nDate: {stamp}\nCategory: {a.topic.title}\n"
-            f"Tags: {', '.join(a.tags)}\nSummary: {a.summary}\nSlug: {a.slug}\n"
-            f"Author: {a.author}\n\n{a.body}"))
     shutil.copytree(pelican_theme(), root / "theme")
 
 
+def pelican_article(a: Article) -> tuple[str, str]:
+    """The article's source file for Pelican: path under the site, text."""
+    stamp = a.date.strftime("%Y-%m-%d %H:%M")
+    return (f"content/{a.topic.slug}/{a.slug}.md",
+            f"Title: {a.title}\nDate: {stamp}\nCategory: {a.topic.title}\n"
+            f"Tags: {', '.join(a.tags)}\nSummary: {a.summary}\nSlug: {a.slug}\n"
+            f"Author: {a.author}\n\n{a.body}")
+
+
+SETUP: dict[str, Callable[[Path, list[Topic], str], None]] = {
+    "briefings": setup_briefings, "hugo": setup_hugo, "pelican": setup_pelican}
+ARTICLE_FILE: dict[str, Callable[[Article], tuple[str, str]]] = {
+    "briefings": briefings_article, "hugo": hugo_article, "pelican": pelican_article}
+
+
 def generate(out: Path, articles: int, seed: int,
-             tools: tuple[str, ...] = TOOLS) -> list[Article]:
-    """Write the corpus for the given tools under OUT (replacing what is there)."""
+             sites: tuple[str, ...] = tuple(SITES)) -> str:
+    """Write the corpus's SITES (folder names, see SITES) under OUT, replacing what is
+    there; return the slug of the article the edit cases change (the middle one)."""
     topics, items = make_corpus(articles, seed)
-    writers = {"briefings": write_briefings, "hugo": write_hugo, "pelican": write_pelican}
-    for tool in tools:
-        target = out / tool
-        if target.exists():
-            shutil.rmtree(target)
-        writers[tool](target, topics, items)
-        _write(target / ".bench-edit-target", items[len(items) // 2].slug + "\n")
-    return items
+    roots = {out / site: SITES[site] for site in sites}
+    for root, (tool, config) in roots.items():
+        if root.exists():
+            shutil.rmtree(root)
+        SETUP[tool](root, topics, config)
+    files, target = _Files(), ""
+    for n, article in enumerate(items):
+        if n == articles // 2:
+            target = article.slug
+        for root, (tool, _) in roots.items():
+            path, text = ARTICLE_FILE[tool](article)
+            files.write(root / path, text)
+    for root in roots:
+        _write(root / ".bench-edit-target", target + "\n")
+    return target
 
 
 # --- Editing helpers used by the runner -------------------------------------------------
@@ -412,15 +477,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--articles", type=int, default=1000)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--out", type=Path, required=True)
-    parser.add_argument("--tools", default=",".join(TOOLS),
-                        help="comma-separated subset of briefings,hugo,pelican")
+    parser.add_argument("--sites", "--tools", default=",".join(SITES),
+                        help=f"comma-separated subset of {','.join(SITES)} (default: all)")
     args = parser.parse_args(argv)
-    tools = tuple(t for t in args.tools.split(",") if t)
-    unknown = set(tools) - set(TOOLS)
+    sites = tuple(t for t in args.sites.split(",") if t)
+    unknown = set(sites) - set(SITES)
     if unknown:
-        parser.error(f"unknown tools: {', '.join(sorted(unknown))}")
-    items = generate(args.out, args.articles, args.seed, tools)
-    print(f"Wrote {len(items)} articles for {', '.join(tools)} into {args.out}")
+        parser.error(f"unknown sites: {', '.join(sorted(unknown))}")
+    generate(args.out, args.articles, args.seed, sites)
+    print(f"Wrote {args.articles} articles for {', '.join(sites)} into {args.out}")
     return 0
 
 
