@@ -4,10 +4,49 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import re
+import socket
+import sys
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
 from urllib.parse import urlsplit
 
-from generator.livereload import EVENTS, Preview
+from generator.livereload import EVENTS, Preview, Response
+
+# Names that always mean this machine, accepted whatever address is bound. Other names are
+# refused, so that a page whose own name was rebound to 127.0.0.1 (DNS rebinding) cannot
+# read the preview.
+LOOPBACK_NAMES = frozenset({"127.0.0.1", "localhost", "[::1]"})
+# Addresses that bind every interface: the preview is then meant to be reached by any name.
+EVERYWHERE = frozenset({"0.0.0.0", "::", ""})
+# A Host header: a name or a bracketed IPv6 address, then an optional port.
+_HOST = re.compile(r"(?P<name>\[[0-9a-f:.]+\]|[^\[\]:@/\s]+)(?::[0-9]{1,5})?")
+
+
+def everywhere(host: str) -> bool:
+    """Tell whether binding `host` serves every network interface."""
+    return host in EVERYWHERE
+
+
+def host_allowed(header: str | None, *bound: str) -> bool:
+    """Tell whether a request's Host header names this machine or a bound address."""
+    if any(everywhere(b) for b in bound):
+        return True
+    found = _HOST.fullmatch((header or "").strip().lower())
+    if found is None:
+        return False
+    names = LOOPBACK_NAMES | {f"[{b}]" if ":" in b else b for b in map(str.lower, bound)}
+    return found["name"] in names
+
+
+def refusal(method: str) -> Response:
+    """Answer a request whose Host header names another machine."""
+    body = (b"403 Forbidden: the Host header names neither this machine (127.0.0.1, localhost, "
+            b"[::1]) nor the --host address. The preview refuses other names so that no web "
+            b"page can read it through DNS rebinding; open the address the terminal shows.\n")
+    headers = {"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff",
+               "Content-Type": "text/plain; charset=utf-8", "Content-Length": str(len(body))}
+    return Response(403, headers, b"" if method == "HEAD" else body)
 
 
 class PreviewServer(ThreadingHTTPServer):
@@ -20,7 +59,17 @@ class PreviewServer(ThreadingHTTPServer):
     preview: Preview  # set by the caller before serving
 
     def __init__(self, address: tuple[str, int]) -> None:
+        self.host = address[0]  # as the user wrote it: the name a browser sends back
+        if ":" in self.host:  # an IPv6 address (--host ::1) needs an IPv6 socket
+            self.address_family = socket.AF_INET6
         super().__init__(address, PreviewHandler)
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """Ignore clients that hang up early; report any other failure."""
+        # A reload, a closed tab or a cancelled fetch drops the connection mid-answer.
+        if isinstance(sys.exc_info()[1], ConnectionError):
+            return
+        super().handle_error(request, client_address)
 
 
 class PreviewHandler(BaseHTTPRequestHandler):
@@ -47,10 +96,17 @@ class PreviewHandler(BaseHTTPRequestHandler):
         self._handle("DELETE")
 
     def _handle(self, method: str) -> None:
+        # Checked before routing, so that the event stream is refused too.
+        bound = (self.server.host, str(self.server.server_address[0]))
+        if not host_allowed(self.headers.get("Host"), *bound):
+            self._send(refusal(method))
+            return
         if method == "GET" and urlsplit(self.path).path == EVENTS:
             self._events()
             return
-        response = self.server.preview.respond(method, self.path)
+        self._send(self.server.preview.respond(method, self.path))
+
+    def _send(self, response: Response) -> None:
         self.send_response(response.status)
         for name, value in response.headers.items():
             self.send_header(name, value)

@@ -16,7 +16,7 @@ from types import FrameType
 from generator.build import BuildOptions, build
 from generator.errors import BriefingsError, SiteError
 from generator.livereload import Preview
-from generator.preview_http import bind
+from generator.preview_http import bind, everywhere
 from generator.watch import SourceWatcher
 
 Log = Callable[[str], None]
@@ -65,6 +65,12 @@ def serve(site_root: Path, host: str, port: int, drafts: bool = False, open_page
         server, moved = bind(host, port)
         if moved:
             log(moved)
+        if everywhere(host):
+            # Any Host header is then accepted, so nothing stands between the network and drafts.
+            what = "the site and its drafts" if drafts else "the site"
+            log(f"warning: --host {host or '(empty)'} serves every network interface: {what} "
+                "can be read by anyone who can reach this machine. Drop --host to keep the "
+                "preview on this machine.")
         shown_host = f"[{host}]" if ":" in host else host
         url = f"http://{shown_host}:{server.server_address[1]}/"
         preview = Preview(workdir / "site",

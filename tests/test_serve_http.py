@@ -1,4 +1,7 @@
-"""`briefings serve` over real HTTP on loopback: safety, types, busy ports, clean stop, load."""
+"""`briefings serve` over real HTTP on loopback: safety, types, busy ports, clean stop, load.
+
+Safety covers the paths served, the Host header (DNS rebinding) and clients that hang up.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +10,8 @@ import json
 import os
 import re
 import shutil
+import socket
+import struct
 import threading
 import time
 from collections.abc import Iterator
@@ -15,18 +20,25 @@ from pathlib import Path
 
 import pytest
 
+from generator.preview_http import host_allowed
 from tests.conftest import SITES
 from tests.preview_driver import ServeProcess, free_port
 
 
-def request(server: ServeProcess, method: str, path: str) -> tuple[int, dict[str, str], bytes]:
+def request(server: ServeProcess, method: str, path: str,
+            host: str | None = None) -> tuple[int, dict[str, str], bytes]:
     """Send one raw request (no client-side path normalisation) and read the answer."""
     conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
     try:
-        conn.putrequest(method, path, skip_accept_encoding=True)
+        conn.putrequest(method, path, skip_host=host is not None, skip_accept_encoding=True)
+        if host is not None:
+            conn.putheader("Host", host)
         conn.endheaders()
         response = conn.getresponse()
-        return response.status, dict(response.getheaders()), response.read()
+        # The event stream has no length and never ends: take what has arrived.
+        sized = response.getheader("Content-Length") is not None
+        body = response.read() if sized else response.read1(65536)
+        return response.status, dict(response.getheaders()), body
     finally:
         conn.close()
 
@@ -157,3 +169,85 @@ def test_load_fifty_clients_for_ten_seconds(server: ServeProcess) -> None:
                                     "requests_per_second": rate}}))
     assert counts["failed"] == 0
     assert counts["ok"] > 0
+
+
+FOREIGN_HOSTS = ["evil.example", "evil.example:PORT", "127.0.0.1.evil.example",
+                 "localhost.evil.example:PORT", "", "[::2]:PORT"]
+LOOPBACK_HOSTS = ["127.0.0.1:PORT", "localhost:PORT", "127.0.0.1", "localhost", "LocalHost:PORT",
+                  "[::1]:PORT", "[::1]"]
+
+
+def test_foreign_host_names_are_refused(server: ServeProcess) -> None:
+    # Threat: DNS rebinding lets a web page the editor visits read the preview, drafts included.
+    for path in ["/", "/articles/first/", "/__briefings__/events", "/__briefings__/livereload.js"]:
+        for host in FOREIGN_HOSTS:
+            status, headers, body = request(server, "GET", path,
+                                            host.replace("PORT", str(server.port)))
+            assert status == 403, (host, path)
+            assert headers["Content-Type"] == "text/plain; charset=utf-8"
+            assert b"Host" in body and b"First alpha" not in body and b"EventSource" not in body
+
+
+def test_loopback_host_names_are_served(server: ServeProcess) -> None:
+    # The Host check must not lock out the names an editor types, nor the event stream.
+    for host in LOOPBACK_HOSTS:
+        status, _, body = request(server, "GET", "/articles/first/",
+                                  host.replace("PORT", str(server.port)))
+        assert status == 200 and b"First alpha development" in body, host
+    status, headers, _ = request(server, "GET", "/__briefings__/events", f"localhost:{server.port}")
+    assert status == 200 and headers["Content-Type"].startswith("text/event-stream")
+
+
+@pytest.mark.parametrize(("header", "bound", "allowed"), [
+    ("127.0.0.1:8000", "127.0.0.1", True),
+    ("localhost", "127.0.0.1", True),
+    ("[::1]:8000", "127.0.0.1", True),
+    ("192.168.1.5:8000", "192.168.1.5", True),
+    ("preview.lan:8000", "preview.lan", True),
+    ("PREVIEW.lan", "preview.lan", True),
+    ("[fe80::1]:8000", "fe80::1", True),
+    ("anything.example:8000", "0.0.0.0", True),
+    ("anything.example", "::", True),
+    ("192.168.1.5:8000", "127.0.0.1", False),
+    ("evil.example", "preview.lan", False),
+    ("::1", "127.0.0.1", False),  # a bare IPv6 address with no brackets is malformed
+    ("localhost:80:80", "127.0.0.1", False),
+    ("localhost:port", "127.0.0.1", False),
+    ("localhost@evil.example", "127.0.0.1", False),
+    (None, "127.0.0.1", False),
+])
+def test_host_allowed(header: str | None, bound: str, allowed: bool) -> None:
+    # Threat: DNS rebinding; only the names the preview is bound to may reach it.
+    assert host_allowed(header, bound) is allowed
+
+
+def test_any_host_on_all_interfaces_with_a_warning(tmp_path: Path) -> None:
+    # Threat: binding every interface shows drafts to the network; the editor must be told.
+    site = tmp_path / "site"
+    shutil.copytree(SITES / "basic", site)
+    (tmp_path / "tmp").mkdir()
+    running = ServeProcess(site, free_port(), "--host", "0.0.0.0",
+                           env={"TMPDIR": str(tmp_path / "tmp")})
+    try:
+        running.start()
+        assert "warning:" in running.output and "network" in running.output
+        assert request(running, "GET", "/", "preview.example:8000")[0] == 200
+    finally:
+        running.stop()
+
+
+def test_clients_that_hang_up_early_leave_no_traceback(server: ServeProcess) -> None:
+    for n in range(30):
+        with socket.create_connection(("127.0.0.1", server.port), timeout=10) as sock:
+            path = "/__briefings__/events" if n % 3 == 0 else "/articles/first/"
+            sock.sendall(f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".encode())
+            if n % 2:
+                # Reset, not a polite close: the server's next write fails at once.
+                sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+    # Every request above has been answered (or failed) before this one is.
+    time.sleep(0.5)
+    assert request(server, "GET", "/")[0] == 200
+    time.sleep(0.5)
+    output = server.output
+    assert "Traceback" not in output, output
+    assert "BrokenPipeError" not in output and "ConnectionResetError" not in output
