@@ -1,4 +1,5 @@
-"""`briefings serve` in a real browser: live reload, CSS swap, error overlay, recovery.
+"""`briefings serve` in a real browser: live reload, CSS swap, error overlay, recovery,
+and edits to theme overrides.
 
 Runs the preview server as a child process and headless Chromium through Playwright
 (`pip install playwright`, `apt-get install chromium`; never `playwright install`).
@@ -13,6 +14,7 @@ import re
 import shutil
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -34,25 +36,41 @@ GOOD_DATE = "date: 2025-11-03T09:00:00+01:00"
 EDITS = 5
 
 
-@pytest.fixture
-def preview(tmp_path: Path) -> Iterator[ServeProcess]:
-    """Serve a copy of tests/sites/basic, with its own copy of the default theme."""
+def copy_site(tmp_path: Path) -> Path:
+    """Copy tests/sites/basic, with its own copy of the default theme."""
     site = tmp_path / "site"
     shutil.copytree(SITES / "basic", site)
     shutil.copytree(REPO / "themes" / "default", site / "themes" / "default")
+    return site
+
+
+@contextmanager
+def serving(site: Path) -> Iterator[ServeProcess]:
+    """Serve the site; on leaving, stop it as Ctrl-C does and check it left cleanly."""
     server = ServeProcess(site, free_port())
     try:
         server.start(timeout=60)
     except RuntimeError as exc:
         pytest.fail(str(exc))
-    yield server
-    # Stopped while the browser still has the page (and its event stream) open, as with Ctrl-C.
+    try:
+        yield server
+    except BaseException:
+        server.kill()  # the test failed already; leave no server behind
+        raise
     code = server.stop(timeout=5)
     output = server.output
     assert code is not None, f"serve did not exit within 5 s of SIGINT; its output:\n{output}"
     assert code == 0, f"serve exited with {code}; its output:\n{output}"
     assert "Traceback" not in output, output
     assert not (site / "public").exists(), "the preview wrote into the site's public/"
+
+
+@pytest.fixture
+def preview(tmp_path: Path) -> Iterator[ServeProcess]:
+    """Serve a copy of tests/sites/basic, with its own copy of the default theme."""
+    # Stopped while the browser still has the page (and its event stream) open, as with Ctrl-C.
+    with serving(copy_site(tmp_path)) as server:
+        yield server
 
 
 @pytest.fixture
@@ -123,3 +141,22 @@ def test_preview_follows_edits_in_the_browser(page: Page, preview: ServeProcess)
     expect(overlay).to_have_count(0, timeout=WAIT_MS)
     assert marker(page) is None, "the page was not reloaded after the fix"
     assert not (site / "public").exists(), "the preview wrote into the site's public/"
+
+
+OVERRIDE = """{% extends "theme:article.html" %}
+{% block main %}<p class="override">VERSION</p>{{ super() }}{% endblock %}
+"""
+
+
+def test_an_edit_under_theme_overrides_reloads_the_page(page: Page, tmp_path: Path) -> None:
+    site = copy_site(tmp_path)
+    override = site / "theme_overrides" / "templates" / "article.html"
+    override.parent.mkdir(parents=True)
+    override.write_text(OVERRIDE.replace("VERSION", "Override one"), encoding="utf-8")
+    with serving(site) as preview:
+        page.goto(preview.url + "articles/first/")
+        expect(page.locator("p.override")).to_have_text("Override one")
+        page.evaluate("window.__marker = 1")
+        override.write_text(OVERRIDE.replace("VERSION", "Override two"), encoding="utf-8")
+        expect(page.locator("p.override")).to_have_text("Override two", timeout=WAIT_MS)
+        assert marker(page) is None, "the page was not reloaded after the template changed"
