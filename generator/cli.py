@@ -210,4 +210,4 @@ def serve_command(site_root: Path, host: str, port: int, drafts: bool, open_page
 
 
 def _log(line: str) -> None:
-    click.echo(line, err=line.startswith("error:"))
+    click.echo(line, err=line.startswith(("error:", "warning:")))
