@@ -139,7 +139,7 @@ def run(inputs: Inputs, settings: Settings, plan: Plan, store: Store, started: f
         feed_count += _digest_feeds(site, editions, digester, publisher, the_theme, root)
         lap("feeds")
         if config.search:
-            _search(planned, digests, digester, publisher, options.refresh_search)
+            search.update_index(publisher, search.shard_of(site), options.refresh_search)
         for extra in (sitemap(config, planned), robots(config)):
             digest = of_bytes(extra.data)
             if not publisher.unchanged(extra.path, digest):
@@ -210,29 +210,6 @@ def _bodies_only(publisher: Publisher, site: Site, editions: Editions,
     lap("publish")
     return BuildResult(page_count, feed_count, changed, time.perf_counter() - started,
                        str(inputs.out), tuple(timings), held, plan.reason)
-
-
-def _search(planned: list[Page], digests: list[str], digester: Digester,
-            publisher: Publisher, refresh: bool) -> None:
-    """Index the article pages for search, unless none of them changed."""
-    # Expired articles keep their page but leave every list: search included.
-    chosen = [(p, d) for p, d in zip(planned, digests, strict=True)
-              if p.body_key and not p.context.get("expired")]
-    digest = digester.digest("search", [d for _, d in chosen])
-    previous = {path: d for path, d in publisher.previous.items()
-                if path.startswith(search.FOLDER)}
-    # Keep the index as it is: under its own digests when not refreshing, or because no
-    # article page changed.
-    kept = (previous.items() if not refresh
-            else [(path, digest) for path in previous])
-    if previous and all(publisher.unchanged(path, d) for path, d in kept):
-        return
-    pages = []
-    for page, _ in chosen:
-        staged = publisher.staging / page.path
-        pages.append((page.path, staged if staged.is_file() else publisher.out / page.path))
-    for output in search.build_index(pages):
-        publisher.write(output.path, output.data, digest)
 
 
 def _held(states: list[str]) -> tuple[tuple[str, int], ...]:

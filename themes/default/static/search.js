@@ -1,11 +1,32 @@
-// The search page: query Pagefind's index and narrow the results to one briefing.
+// The search page: query Pagefind's indexes and narrow the results to one briefing.
 const form = document.querySelector(".search-form");
 const input = document.getElementById("search-query");
 const briefing = document.getElementById("search-briefing");
 const status = document.getElementById("search-status");
 const list = document.getElementById("search-results");
-const pagefind = await import(form.dataset.bundle);
-await pagefind.options({ excerptLength: 24 });
+const base = form.dataset.base;  // the site's path prefix, e.g. "/" or "/ko/"
+
+// One index per year, newest first (pagefind/shards.json, written with them): the newest
+// one is loaded, and the others are merged into it.
+async function load() {
+  // Revalidated on each visit: the list changes when a year gets its first article.
+  const response = await fetch(form.dataset.shards, { cache: "no-cache" });
+  if (!response.ok) { throw new Error(form.dataset.shards + ": HTTP " + response.status); }
+  const { shards } = await response.json();
+  if (!shards.length) {  // a site without articles
+    return { debouncedSearch: async () => ({ results: [] }) };
+  }
+  const folder = (key) => new URL("pagefind/" + key + "/", location.origin + base).pathname;
+  const pagefind = await import(folder(shards[0]) + "pagefind.js");
+  // Result URLs are the pages' paths under the prefix: Pagefind adds it (baseUrl), so the
+  // links below use them as they are.
+  await pagefind.options({ basePath: folder(shards[0]), baseUrl: base, excerptLength: 24 });
+  await pagefind.init();
+  await Promise.all(shards.slice(1).map(
+    (key) => pagefind.mergeIndex(folder(key), { baseUrl: base })));
+  return pagefind;
+}
+const pagefind = await load();
 
 async function run() {
   const query = input.value.trim();
@@ -24,8 +45,7 @@ async function run() {
   for (const data of shown) {
     const item = document.createElement("li");
     const link = document.createElement("a");
-    // Pagefind knows pages by their path in the output; the site may live under a prefix.
-    link.href = form.dataset.base + data.url.replace(/^\//, "");
+    link.href = data.url;  // already under the site's prefix
     link.className = "search-result-link";
     link.textContent = data.meta.title || data.url;
     const excerpt = document.createElement("p");
