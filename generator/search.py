@@ -144,7 +144,7 @@ def index_pages(pages: Sequence[tuple[str, Path]], label: str = FOLDER
                  for f in answer["files"]}
     except (KeyError, TypeError, ValueError) as exc:
         raise OutputError(f"Pagefind sent an unreadable search index for {label} ({exc}); "
-                          "nothing was published") from None
+                          f"{_REINSTALL}") from None
     check_bundle(files, label)
     return sorted(files.items())
 
@@ -153,8 +153,8 @@ def check_bundle(files: dict[str, bytes], label: str = FOLDER) -> None:
     """Raise OutputError unless the files make a whole Pagefind bundle; name what is wrong."""
 
     def fail(problem: str) -> OutputError:
-        return OutputError(f"the search index for {label} is incomplete: {problem}; nothing "
-                           "was published (build again; if it persists, " + _REINSTALL + ")")
+        return OutputError(f"the search index for {label} is incomplete: {problem} (build "
+                           f"again; if it persists, {_REINSTALL})")
 
     for name, data in files.items():
         if not name or name.startswith("/") or ".." in name.split("/") or "\\" in name:
