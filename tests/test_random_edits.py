@@ -71,6 +71,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from generator.slugs import slugify
 from tests.conftest import REPO, build
 
 MANIFEST = ".briefings-manifest.json"
@@ -329,6 +330,11 @@ def render(state: State) -> dict[str, bytes]:
         articles[broken[1]]["fm"].pop("title", None)
     elif broken[0] == "slug" and broken[1] in articles:
         articles[broken[1]]["fm"]["slug"] = broken[2]
+    if cfg["slugify"] == "ascii":  # a briefing's slug is then its file name transliterated
+        for article in articles.values():
+            if "briefings" in article["fm"]:
+                article["fm"]["briefings"] = [slugify(ref, "ascii")
+                                              for ref in article["fm"]["briefings"]]
     lines = [f"title: {json.dumps(cfg['title'], ensure_ascii=False)}",
              f"base_url: {cfg['base_url']}",
              f"language: {cfg['language']}",
