@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import IO, Any
 
-from generator import pages
+from generator import pages, search
 from generator.cache import Store
 from generator.content import Content
 from generator.editions import Editions
@@ -49,8 +49,8 @@ def bodies(articles: Iterable[Article]) -> dict[str, str]:
 
 def rebuild(publisher: Publisher, previous: dict[str, Any], site: Site, editions: Editions,
             digester: Digester, the_theme: Theme, root: Path, store: Store, config: SiteConfig,
-            jobs: int, progress: Progress | None) -> tuple[int, int]:
-    """Stage the pages and feeds of the edited bodies; return (pages, feeds) of the site."""
+            jobs: int, progress: Progress | None, refresh_search: bool) -> tuple[int, int]:
+    """Stage the pages, feeds and search shards of the edited bodies; return (pages, feeds)."""
     old: dict[str, object] = previous["bodies"]
     edited = {a.path for a in site.articles_and_expired if old.get(a.path) != a.key}
     planned = pages.article_pages(site, pages.common_feeds(site, editions), editions,
@@ -60,6 +60,8 @@ def rebuild(publisher: Publisher, previous: dict[str, Any], site: Site, editions
     render_changed(Job(the_theme, planned, digester, root, store, config), publisher, jobs,
                    progress)
     publish_feeds(site, digester, publisher, store, root, jobs)
+    if config.search:  # the shards that hold an edited page are indexed again
+        search.update_index(publisher, search.shard_of(site), refresh_search)
     # The same structure makes the same pages and feeds (digest feeds included).
     return int(str(previous.get("pages", 0))), int(str(previous.get("feeds", 0)))
 

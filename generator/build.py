@@ -99,9 +99,7 @@ def _build(options: BuildOptions, root: Path, config: SiteConfig, the_theme: the
     intact = all(existing.get(path, -2) == record.sizes.get(path, existing.get(path, -2))
                  for path in record.files)
     facts = Facts(parts, {source.path: digest if isinstance(digest, str) else "unreadable"
-                          for source, digest in found.files},
-                  now, intact, options.cache,
-                  bodies_allowed=not config.search or not options.refresh_search)
+                          for source, digest in found.files}, now, intact, options.cache)
     plan = decide(previous, facts)
     lap("read")
     if plan.work == "none":

@@ -45,7 +45,6 @@ class Facts:
     now: datetime
     intact: bool  # every file the previous build published is there, at its size
     cache: bool  # False with --no-cache
-    bodies_allowed: bool  # the body-only path can serve this build's settings
     inputs: str | None = None  # digest of the sources, statuses and editions
     structure: str | None = None  # digest of everything but the article bodies
 
@@ -88,7 +87,7 @@ def decide(previous: Mapping[str, object], facts: Facts) -> Plan:
     count = _count(edited)
     if facts.structure is None:
         return Plan("parse", f"{count} changed", edited)
-    if facts.structure == previous.get("structure") and facts.bodies_allowed:
+    if facts.structure == previous.get("structure"):
         return Plan("bodies", f"{count} changed below the first paragraph: render their pages "
                               "and feeds", edited)
     return Plan("pages", f"{count} changed: render the pages whose digest changed", edited)

@@ -132,7 +132,7 @@ def run(inputs: Inputs, settings: Settings, plan: Plan, store: Store, started: f
         planned = pages.plan(site, editions) + plan_digests(site, editions)
         lap("plan")
         publisher = Publisher(out, existing, inputs.record, options.cache, inputs.cache_dir)
-        digests = render_changed(Job(the_theme, planned, digester, root, store, config),
+        render_changed(Job(the_theme, planned, digester, root, store, config),
                                  publisher, options.jobs, options.progress)
         lap("render")
         feed_count = publish_feeds(site, digester, publisher, store, root, options.jobs)
@@ -184,7 +184,7 @@ def _lap(timings: list[tuple[str, float]], started: float, name: str) -> None:
 def _recall(inputs: Inputs, plan: Plan, store: Store) -> body_edits.Recalled | None:
     """Return the kept model when the plan is to parse a few edited files within the span."""
     previous = inputs.previous
-    if not (plan.work == "parse" and plan.edited and inputs.facts.bodies_allowed
+    if not (plan.work == "parse" and plan.edited
             and freshness.within(previous.get("window"), inputs.now)
             and isinstance(previous.get("bodies"), dict)):
         return None
@@ -203,7 +203,8 @@ def _bodies_only(publisher: Publisher, site: Site, editions: Editions,
 
     page_count, feed_count = body_edits.rebuild(
         publisher, inputs.previous, site, editions, inputs.digester, inputs.theme,
-        inputs.root, store, inputs.config, options.jobs, options.progress)
+        inputs.root, store, inputs.config, options.jobs, options.progress,
+        options.refresh_search)
     lap("bodies")
     publisher.summary = {**summary, "pages": page_count, "feeds": feed_count}
     changed = publisher.commit()

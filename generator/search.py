@@ -1,7 +1,8 @@
 """Build the full-text search index with Pagefind: one index (a shard) per year of articles.
 
-Each shard is a whole Pagefind bundle in `pagefind/<year>/`, made from the pages of the
-articles dated that year (in the site's timezone), and `pagefind/shards.json` lists the
+Each shard is a whole Pagefind bundle in `pagefind/<year>/` (or `pagefind/<year>-<month>/`
+for each month of a year of more than SHARD_ARTICLES articles), made from the pages of the
+articles dated then (in the site's timezone), and `pagefind/shards.json` lists the
 shards, newest first; the search page merges them with Pagefind's `mergeIndex`. A shard's
 digest is the digest of its pages' (path, digest) pairs: when it is the previous build's,
 the shard's files are kept as they are. So an edit re-indexes one year, not the site, and
@@ -27,6 +28,7 @@ import shutil
 import subprocess
 import tempfile
 import zlib
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import IO, Any
@@ -39,6 +41,7 @@ from generator.output import Publisher
 
 FOLDER = "pagefind/"
 SHARDS = FOLDER + "shards.json"
+SHARD_ARTICLES = 500  # a year of more articles is indexed month by month
 LAYOUT = "1"  # part of every shard's digest: change it when the bundle's making changes
 _KEY = re.compile(r"[0-9A-Za-z_-]{1,64}")
 _COMPRESSED = (".pf_meta", ".pf_index", ".pf_fragment", ".pf_filter", ".pagefind")
@@ -47,11 +50,19 @@ _REINSTALL = ("reinstall with `pip install 'pagefind[bin]'` or set `search: fals
 
 
 def shard_of(site: Site) -> list[tuple[str, str]]:
-    """Return (page path, shard key) of each article page that search covers: its year."""
+    """Return (page path, shard key) of each article page that search covers.
+
+    The key is the article's year, or its year and month in a year of more than
+    SHARD_ARTICLES articles: an edit then re-indexes one month of a large site, and Pagefind
+    holds at most a month of it in memory (it takes about 0.3 MB an article).
+    """
     zone = dates.zone(site.config.timezone)
     # Expired articles keep their page but leave every list: search included.
-    return [(routes.page_file(a.path), str(a.date.astimezone(zone).year))
-            for a in site.articles]
+    moments = [(a, a.date.astimezone(zone)) for a in site.articles]
+    per_year = Counter(moment.year for _, moment in moments)
+    return [(routes.page_file(a.path),
+             f"{m.year}-{m.month:02d}" if per_year[m.year] > SHARD_ARTICLES else str(m.year))
+            for a, m in moments]
 
 
 def update_index(publisher: Publisher, pages: Sequence[tuple[str, str]],

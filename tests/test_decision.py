@@ -26,7 +26,7 @@ PREVIOUS: dict[str, object] = {
 
 def facts(**changes: object) -> Facts:
     values: dict[str, object] = {"parts": PARTS_NOW, "files": FILES, "now": NOW,
-                                 "intact": True, "cache": True, "bodies_allowed": True}
+                                 "intact": True, "cache": True}
     values.update(changes)
     return Facts(**values)  # type: ignore[arg-type]
 
@@ -55,8 +55,6 @@ def test_content_edits_are_parsed_then_sorted_by_what_they_touched() -> None:
                                                       "content/articles/b.md"}
     bodies = decide(PREVIOUS, facts(files=edited, inputs="in-2", structure="st-1"))
     assert bodies.work == "bodies" and bodies.reason.startswith("2 articles changed")
-    barred = decide(PREVIOUS, facts(files=edited, structure="st-1", bodies_allowed=False))
-    assert barred.work == "pages"
     cards = decide(PREVIOUS, facts(files={**FILES, "content/briefings/x.md": "x2"},
                                    structure="st-2"))
     assert cards.work == "pages" and cards.reason.startswith("1 briefing changed")
@@ -129,3 +127,23 @@ def test_a_key_added_to_the_schema_clears_the_cached_error(tmp_path: Path) -> No
     assert '"mood"' in parse.read_text(encoding="utf-8")
     passed = _build(code, site)
     assert passed.returncode == 0, passed.stderr
+
+
+def test_a_body_edit_with_search_on_takes_the_body_path(tmp_path: Path) -> None:
+    """With search on (the default), a body edit renders its pages and re-indexes its shard."""
+    code, site = REPO, tmp_path / "site"
+    write_files(site, {**SITE, "site.yaml": 'title: T\nbase_url: "https://example.org/ko/"\n',
+                       "content/articles/one.md": SITE["content/articles/one.md"]
+                       .replace("mood: calm\n", ""),
+                       "content/articles/two.md": ("---\ntitle: 둘\ndate: 2024-03-01\n---\n"
+                                                   "첫 문단.\n\n둘째 문단.\n")})
+    assert _build(code, site).returncode == 0
+    path = site / "content/articles/one.md"
+    path.write_text(path.read_text(encoding="utf-8") + "\nA new closing line.\n",
+                    encoding="utf-8")
+    cached = _build(code, site)
+    assert cached.returncode == 0, cached.stderr
+    assert "1 article changed below the first paragraph" in cached.stdout
+    fresh = _build(code, site, "--no-cache", "--output", str(tmp_path / "fresh"))
+    assert fresh.returncode == 0, fresh.stderr
+    assert tree_digest(site / "public") == tree_digest(tmp_path / "fresh")

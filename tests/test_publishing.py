@@ -891,7 +891,7 @@ def search_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     write_files(site, SEARCH_SITE)
     build_apart(site)
     out = site / "public"
-    assert (out / "pagefind" / "pagefind.js").is_file()
+    assert (out / "pagefind" / "shards.json").is_file()
 
     class Quiet(http.server.SimpleHTTPRequestHandler):
         def log_message(self, *args: Any) -> None:
