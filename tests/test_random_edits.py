@@ -48,8 +48,9 @@ Modes (all steps are derived from the seed, so a failure replays exactly):
                              cache from scratch and go on; all mismatches are reported at
                              the end (finds more than one bug per seed)
 
-`test_random_edits_with_search` is the one seed with `search: true`: it runs the Pagefind
-binary (from the `pagefind` package) on every step, so it is slower and has fewer steps.
+`test_random_edits_with_search` is the one seed with `search: true` (8 articles, at most 10
+steps): it runs the Pagefind binary (from the `pagefind` package) whenever an article page
+changes, body-only edits included, so it is slower.
 """
 
 from __future__ import annotations
@@ -991,7 +992,7 @@ def test_random_edits_keep_incremental_equal_to_fresh(tmp_path: Path, seed: int)
 
 def test_random_edits_with_search(tmp_path: Path) -> None:
     """THE SEARCH SEED: `search: true`, so every step also runs Pagefind (slower)."""
-    run = run_sequence(SEARCH_SEED, min(STEPS, 6), 6, True, tmp_path, KEEP_GOING,
+    run = run_sequence(SEARCH_SEED, min(STEPS, 10), 8, True, tmp_path, KEEP_GOING,
                        test="with_search")
     _report(run)
     if run.failures:
