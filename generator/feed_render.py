@@ -46,8 +46,10 @@ def publish_feeds(site: Site, digester: Digester, publisher: Publisher, store: S
     for spec in specs:
         # What the feed shows: its newest items, with their bodies (by their keys).
         items = spec.articles[: site.config.feeds.items]
+        # Its items' tags too: a tag's name is the first spelling among all listed articles.
         digest = digester.digest("feed", spec.path, spec.title, spec.description, items,
-                                 [a.key for a in items], site.config)
+                                 [a.key for a in items], [site.tags_of(a) for a in items],
+                                 site.config)
         paths = routes.feed_files(spec.path)
         if not all(publisher.unchanged(path, digest) for path in paths):
             todo.append((spec, digest))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from generator import __version__, markdown, routes
@@ -102,8 +102,9 @@ def channel(site: Site, folder: str, title: str, updated: datetime | None) -> Fe
     fg.generator("Briefings", version=__version__)
     if cfg.author:
         fg.author({"name": clean(cfg.author)})
-    if updated is not None:
-        fg.updated(updated)
+    # A feed without items is dated at the epoch, never the clock (feedgen's default), so
+    # the same input gives the same feed (RSS lastBuildDate is feedgen's alias of this).
+    fg.updated(updated if updated is not None else datetime(1970, 1, 1, tzinfo=UTC))
     return fg
 
 
