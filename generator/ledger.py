@@ -16,7 +16,7 @@ import hashlib
 import json
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Container, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -60,8 +60,12 @@ def confined(out: Path, rel: str) -> Path:
     return out / rel
 
 
-def read_marker(out: Path) -> list[str] | None:
-    """Return the published paths the marker names, or None when there is no valid marker."""
+def read_marker(out: Path, existing: Container[str] = ()) -> list[str] | None:
+    """Return the published paths the marker names, or None when there is no valid marker.
+
+    A path among `existing` (found by walking the output) is inside it by construction;
+    any other must pass `is_safe`.
+    """
     try:
         data = json.loads((out / MARKER).read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -70,7 +74,7 @@ def read_marker(out: Path) -> list[str] | None:
     files = data.get("files") if isinstance(data, dict) else data
     if not isinstance(files, (list, dict)):
         return None
-    return sorted(p for p in files if is_safe(p) and p != MARKER)
+    return sorted(p for p in files if (p in existing or is_safe(p)) and p != MARKER)
 
 
 def marker_bytes(paths: Iterator[str] | list[str]) -> bytes:

@@ -77,7 +77,7 @@ def check_output_dir(out: Path, force: bool, cache_dir: Path | None
         raise OutputError(f"{out} exists and is not a folder; remove it or choose another "
                           "output folder")
     existing = existing_files(out)
-    published = read_marker(out) or []
+    published = read_marker(out, existing) or []
     foreign = sorted(set(existing) - set(published) - {MANIFEST})
     if foreign and not force:
         raise OutputError(f"{out} holds files that Briefings did not write ({_some(foreign)});"
