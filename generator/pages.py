@@ -192,10 +192,12 @@ def plan(site: Site, editions: Editions | None = None) -> list[Page]:
         pages.append(page(site, common, pager.path_of(pager.number), "index.html",
                           site.config.title, overview=overview, recent=items, pager=pager,
                           lastmod=newest(items)))
+    # Computed once, not for each page of a list: each walks every article.
+    years = archive_years(site)
     for pager, items in paginate(site.articles, per, routes.ARTICLES):
         pages.append(page(site, common, pager.path_of(pager.number), "articles.html", "",
                           timeline=timeline(site, items), count=len(site.articles),
-                          years=archive_years(site), pager=pager, crumbs=(home,),
+                          years=years, pager=pager, crumbs=(home,),
                           lastmod=newest(items)))
     pages += archives(site, common, home)
     if site.config.search:
@@ -206,11 +208,12 @@ def plan(site: Site, editions: Editions | None = None) -> list[Page]:
                       tags=tag_counts(site, site.articles), lastmod=newest(site.articles)))
     for briefing in site.briefings:
         items = site.articles_in(briefing.slug)
+        cited, counted = sources(items), tag_counts(site, items)
         for pager, chunk in paginate(items, per, briefing.path):
             pages.append(page(
                 site, common, pager.path_of(pager.number), "briefing.html", briefing.title,
                 briefing=briefing, latest=items[:LATEST], timeline=timeline(site, chunk),
-                sources=sources(items), tags=tag_counts(site, items), count=len(items),
+                sources=cited, tags=counted, count=len(items),
                 extra_feeds=briefing_feeds(site, briefing) + (
                     digest_feeds(site, briefing, editions)
                     if editions.by_briefing.get(briefing.slug) else []),
