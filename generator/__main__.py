@@ -1,6 +1,7 @@
 """Run the command line with `python -m generator` (and the `briefings` script)."""
 
 import gc
+import os
 import signal
 import sys
 
@@ -29,7 +30,12 @@ def run() -> None:
         main()
     except KeyboardInterrupt:
         sys.stderr.write("Interrupted.\n")
-        sys.exit(130)
+        sys.stderr.flush()
+        sys.stdout.flush()
+        # Not sys.exit: once a KeyboardInterrupt has left any code the interpreter ran for
+        # itself during start-up, CPython ends the process by SIGINT at exit (-2, not 130),
+        # whatever the exit code asked for. Everything was unwound on the way here.
+        os._exit(130)
 
 
 if __name__ == "__main__":
