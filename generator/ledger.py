@@ -15,10 +15,12 @@ import contextlib
 import hashlib
 import json
 import os
+import pickle
 import re
 from collections.abc import Container, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from generator.errors import OutputError
 
@@ -103,12 +105,12 @@ def _key(out: Path) -> str:
 
 def record_path(cache_dir: Path, out: Path) -> Path:
     """Return where the record of an output folder is kept in the cache."""
-    return cache_dir / "outputs" / f"{_key(out)}.json"
+    return cache_dir / "outputs" / f"{_key(out)}.record"
 
 
 def journal_path(cache_dir: Path, out: Path) -> Path:
     """Return where the journal of a publish into an output folder is kept in the cache."""
-    return cache_dir / "outputs" / f"{_key(out)}.journal.json"
+    return cache_dir / "outputs" / f"{_key(out)}.journal"
 
 
 def read_record(cache_dir: Path | None, out: Path, published: list[str]) -> Record:
@@ -116,15 +118,18 @@ def read_record(cache_dir: Path | None, out: Path, published: list[str]) -> Reco
     if cache_dir is None:
         return Record({p: "" for p in published})
     try:
-        data = json.loads(record_path(cache_dir, out).read_text(encoding="utf-8"))
-        files, summary = data["files"], data["summary"]
-        if data["format"] != RECORD_FORMAT or data["out"] != str(out):
+        # Pickled, not JSON: at 10,000 articles the record holds some 60,000 entries, and
+        # JSON took a tenth of a second each way. The cache is the build's own folder.
+        with open(record_path(cache_dir, out), "rb") as handle:
+            form, where, digests, sizes, summary = pickle.load(handle)
+        if form != RECORD_FORMAT or where != str(out):
             raise ValueError("another format or output")
-        digests = {p: str(d) for p, (d, _) in files.items()}
-        sizes = {p: int(s) for p, (_, s) in files.items()}
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        if not (isinstance(digests, dict) and isinstance(sizes, dict)
+                and isinstance(summary, dict)):
+            raise TypeError("not a record")
+    except Exception:  # missing, damaged or foreign: trust only the marker
         return Record({p: "" for p in published})
-    if sorted(digests) != published or not isinstance(summary, dict):
+    if sorted(digests) != published:
         # Written by another build than the one whose files are there: trust only the marker.
         return Record({p: "" for p in published})
     return Record(digests, sizes, summary)
@@ -136,18 +141,37 @@ def write_record(cache_dir: Path | None, out: Path, files: dict[str, str],
     if cache_dir is None:
         return
     path = record_path(cache_dir, out)
-    data = json.dumps({"format": RECORD_FORMAT, "out": str(out), "summary": summary,
-                       "files": {p: [files[p], sizes.get(p, -1)] for p in sorted(files)}},
-                      ensure_ascii=False)
     temp = path.with_suffix(f".{os.getpid()}.tmp")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        temp.write_text(data, encoding="utf-8")
+        with open(temp, "wb") as handle:
+            pickle.dump((RECORD_FORMAT, str(out), files, sizes, summary), handle,
+                        pickle.HIGHEST_PROTOCOL)
         os.replace(temp, path)
     except OSError:
         with contextlib.suppress(OSError):
             temp.unlink()
             path.unlink()  # a stale record would make the next build trust old digests
+
+
+def write_journal(path: Path, plan: dict[str, object]) -> None:
+    """Write a publish's journal and sync it to disk before anything moves."""
+    with open(path, "wb") as handle:
+        pickle.dump(plan, handle, pickle.HIGHEST_PROTOCOL)
+        handle.flush()
+        os.fsync(handle.fileno())
+
+
+def read_journal(path: Path) -> dict[str, Any]:
+    """Return a journal's plan; raise ValueError when it is damaged."""
+    try:
+        with open(path, "rb") as handle:
+            plan = pickle.load(handle)
+    except Exception as exc:
+        raise ValueError(f"damaged journal: {exc}") from None
+    if not isinstance(plan, dict):
+        raise ValueError("damaged journal")
+    return plan
 
 
 @contextlib.contextmanager

@@ -12,7 +12,6 @@ planted next to the output cannot make a build move or delete anything.
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import shutil
 import tempfile
@@ -26,8 +25,10 @@ from generator.ledger import (
     confined,
     is_safe,
     journal_path,
+    read_journal,
     read_marker,
     read_record,
+    write_journal,
     write_marker,
     write_record,
 )
@@ -117,7 +118,7 @@ def recover(out: Path, cache_dir: Path) -> None:
     if not journal.exists():
         return
     try:
-        plan = json.loads(journal.read_text(encoding="utf-8"))
+        plan = read_journal(journal)
         moves, deletes = list(plan["moves"]), list(plan["deletes"])
         files, sizes, summary = dict(plan["files"]), dict(plan["sizes"]), dict(plan["summary"])
         if plan["out"] != str(out) or not all(map(is_safe, [*moves, *deletes, *files])):
@@ -267,8 +268,8 @@ class Publisher:
         for path in foreign:
             parts = path.split("/")
             taken.update("/".join(parts[:i]) for i in range(1, len(parts)))
-        clashes = sorted(path for path in self.manifest if path in taken
-                         or any(path[:i] in foreign for i, c in enumerate(path) if c == "/"))
+        clashes = sorted(path for path in self.manifest if foreign and (
+            path in taken or any(path[:i] in foreign for i, c in enumerate(path) if c == "/")))
         if clashes:
             raise OutputError(f"refusing to overwrite files in {self.out} that Briefings did "
                               f"not write ({_some(clashes)}); move them away or choose another "
@@ -302,16 +303,11 @@ class Publisher:
             journal = journal_path(self.cache_dir, self.out)
             journal.parent.mkdir(parents=True, exist_ok=True)
         else:  # no cache to keep it in: applied at once, but not recoverable after a kill
-            journal = Path(tempfile.mkdtemp(prefix="briefings-journal-")) / "journal.json"
+            journal = Path(tempfile.mkdtemp(prefix="briefings-journal-")) / "journal"
         with deferred():
-            with open(journal, "w", encoding="utf-8") as handle:
-                # dumps, not dump: json.dump never uses the C encoder.
-                handle.write(json.dumps({"out": str(self.out), "moves": sorted(self.changed),
-                                         "deletes": deletes, "files": self.manifest,
-                                         "sizes": sizes, "summary": self.summary},
-                                        ensure_ascii=False))
-                handle.flush()
-                os.fsync(handle.fileno())
+            write_journal(journal, {"out": str(self.out), "moves": sorted(self.changed),
+                                    "deletes": deletes, "files": self.manifest, "sizes": sizes,
+                                    "summary": self.summary})
             _apply(self.out, self.staging, sorted(self.changed), deletes, self.manifest,
                    sizes, self.summary, self.cache_dir, journal)
             if self.cache_dir is None:

@@ -80,10 +80,13 @@ def update_index(publisher: Publisher, pages: Sequence[tuple[str, str]],
         shards.setdefault(key, []).append(path)
     ours = {SHARDS}
     version = _version() if shards else ""
+    by_shard: dict[str, list[str]] = {}  # the previous files of each shard, found in one pass
+    for path in previous:
+        by_shard.setdefault(path[len(FOLDER):].partition("/")[0], []).append(path)
     for key, paths in sorted(shards.items()):
         folder = f"{FOLDER}{key}/"
         digest = _shard_digest(publisher, version, paths)
-        old = [path for path in previous if path.startswith(folder)]
+        old = by_shard.get(key, [])
         if old and all(publisher.holds(path, digest) for path in old):
             for path in old:
                 publisher.unchanged(path, digest)

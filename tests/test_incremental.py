@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 from pathlib import Path
@@ -10,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from generator import output
+from generator.ledger import journal_path, read_journal
 from tests.conftest import build, tree_digest, write_files
 
 
@@ -202,9 +202,9 @@ def test_publish_killed_midway_is_completed_by_the_next_build(tmp_path: Path,
     build(site)
     monkeypatch.setattr(output.os, "replace", real_replace)
     # The journal is kept in the cache, where no file planted in the output can forge it.
-    [journal] = (site / ".briefings-cache/outputs").glob("*.journal.json")
+    journal = journal_path(site / ".briefings-cache", (site / "public").resolve())
     assert not (site / ".public.journal.json").exists()
-    plan = json.loads(journal.read_text())
+    plan = read_journal(journal)
     assert len(plan["moves"]) >= 3
     assert build(site).exit_code == 0
     assert not journal.exists() and not (site / ".public.staging").exists()

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 
+from generator.ledger import journal_path, write_journal
 from tests.conftest import NOW_EPOCH, REPO, build, tree_digest, write_files
 
 CopySite = Callable[[str], Path]
@@ -91,12 +92,10 @@ def test_a_journal_in_the_cache_with_escaping_paths_is_refused(site: Path,
                                                                 canary: Path) -> None:
     # Threat: even a journal where the build keeps its own is checked path by path.
     assert build(site).exit_code == 0
-    [record] = (site / ".briefings-cache/outputs").glob("*[0-9a-f].json")
-    journal = record.with_name(record.stem + ".journal.json")
-    journal.write_text(json.dumps({
+    journal = journal_path(site / ".briefings-cache", (site / "public").resolve())
+    write_journal(journal, {
         "out": str((site / "public").resolve()), "moves": [], "files": {}, "sizes": {},
-        "summary": {}, "deletes": [os.path.relpath(canary / "keep.txt", site / "public")]}),
-        encoding="utf-8")
+        "summary": {}, "deletes": [os.path.relpath(canary / "keep.txt", site / "public")]})
     before = tree_digest(canary)
     assert build(site).exit_code == 0
     assert tree_digest(canary) == before
