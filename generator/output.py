@@ -47,6 +47,13 @@ def refuse_output_dir(site_root: Path, out: Path, theme_folders: Iterable[Path] 
                 site_root / "templates", site_root / "theme_overrides",
                 site_root / "static", site_root / "i18n", site_root / ".briefings-cache",
                 *theme_folders]
+    for folder in [site_root / "templates", *theme_folders]:
+        for place in (folder, folder / "templates"):
+            if (place / MANIFEST).is_file():
+                # Generated pages hold article text: loaded as templates, it would run.
+                raise OutputError(f"{place} holds a site that Briefings built (it has "
+                                  f"{MANIFEST}); templates are never loaded from an output "
+                                  "folder: move that folder away")
     if out == Path(out.anchor) or out == home:
         raise OutputError(f"refusing to publish into {out}: choose a dedicated folder "
                           "such as public/")

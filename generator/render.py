@@ -8,7 +8,7 @@ from pathlib import Path
 from generator import parallel
 from generator.cache import Store
 from generator.content import body_html
-from generator.errors import Problem, ThemeError
+from generator.errors import OutputError, Problem, ThemeError
 from generator.fingerprint import Digester
 from generator.mail import inline_css
 from generator.model import Page, SiteConfig
@@ -59,8 +59,12 @@ def _render(index: int) -> tuple[str, bool, Problem | None]:
     except OSError:
         pass
     target = publisher.staging / page.path
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_bytes(data)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+    except OSError as exc:  # a full disk: one clean line, and the published site stays
+        raise OutputError(f"cannot stage {page.path} beside {publisher.out} ({exc.strerror}); "
+                          "free some space or check permissions, then build again") from None
     return digest, True, None
 
 

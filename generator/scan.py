@@ -31,6 +31,14 @@ class Found:
     problems: tuple[Problem, ...]
 
 
+def _utf8(name: str) -> bool:
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:  # undecodable bytes, kept by the file system as surrogates
+        return False
+    return True
+
+
 def scan(root: Path, folder: str, kind: str, problems: list[Problem]) -> list[Source]:
     """List `*.md` files under a folder, refusing symlinks that loop or lead out of the site."""
     found: list[Source] = []
@@ -55,6 +63,11 @@ def scan(root: Path, folder: str, kind: str, problems: list[Problem]) -> list[So
         # under the same path.
         for entry in reversed(entries):
             rel = prefix + entry.name
+            if not _utf8(entry.name):
+                # Its name could not be written into URLs, feeds or the cache's keys.
+                problems.append(Problem(rel, None, "has a file name that is not UTF-8 text; "
+                                        "rename it"))
+                continue
             if entry.is_symlink():
                 why = _link_problem(entry.path, real_root)
                 if why is not None:

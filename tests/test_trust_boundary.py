@@ -10,6 +10,7 @@ from __future__ import annotations
 import fcntl
 import json
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -161,6 +162,10 @@ def test_a_title_written_as_template_code_stays_text(site: Path, tmp_path: Path)
     assert build(site, "--output", str(tmp_path / "elsewhere")).exit_code == 0
     page = (tmp_path / "elsewhere/articles/ssti/index.html").read_text(encoding="utf-8")
     assert str(site) not in page and "cycler.__init__" in page
+    # An output made before templates/ was refused is never loaded as templates either.
+    shutil.copytree(tmp_path / "elsewhere", site / "templates")
+    result = build(site, "--output", str(tmp_path / "again"))
+    assert result.exit_code == 1 and "never loaded from an output folder" in result.output
 
 
 def held_back_words(site: Path) -> list[str]:
@@ -243,3 +248,13 @@ def test_two_builds_at_once_run_one_after_the_other(site: Path, tmp_path: Path) 
     reference = tmp_path / "reference"
     assert build(site, "--no-cache", "--output", str(reference)).exit_code == 0
     assert tree_digest(site / "public") == tree_digest(reference)
+
+
+def test_a_file_name_that_is_not_utf8_is_reported(site: Path) -> None:
+    # Threat: an undecodable file name crashed the build deep in the cache's keys.
+    name = os.fsencode(site / "content/articles") + b"/caf\xe9.md"
+    with open(name, "wb") as handle:
+        handle.write(b"---\ntitle: Cafe\ndate: 2025-12-01\n---\nBody.\n")
+    result = build(site)
+    assert result.exit_code == 1, result.output
+    assert "not UTF-8" in result.output and "Traceback" not in result.output
