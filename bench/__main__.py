@@ -424,7 +424,7 @@ def check(tool: Tool, articles: int, marker: str | None) -> str:
         if not page.exists() or marker not in page.read_text(encoding="utf-8"):
             problems.append(f"{marker!r} missing from {page.relative_to(tool.site)}")
     if tool.config == "defaults":
-        problems += [f"no {part}" for part in ("pagefind/pagefind.js", "digests/index.html")
+        problems += [f"no {part}" for part in ("pagefind/shards.json", "digests/index.html")
                      if not (tool.output / part).is_file()]
     if tool.name == "briefings":
         cache = (tool.site / ".briefings-cache").exists()
