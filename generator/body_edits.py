@@ -61,7 +61,7 @@ def rebuild(publisher: Publisher, previous: dict[str, Any], site: Site, editions
                    progress)
     publish_feeds(site, digester, publisher, store, root, jobs)
     if config.search:  # the shards that hold an edited page are indexed again
-        search.update_index(publisher, search.shard_of(site), refresh_search)
+        search.update_index(publisher, search.shard_of(site), refresh_search, jobs)
     # The same structure makes the same pages and feeds (digest feeds included).
     return int(str(previous.get("pages", 0))), int(str(previous.get("feeds", 0)))
 

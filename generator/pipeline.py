@@ -139,7 +139,8 @@ def run(inputs: Inputs, settings: Settings, plan: Plan, store: Store, started: f
         feed_count += _digest_feeds(site, editions, digester, publisher, the_theme, root)
         lap("feeds")
         if config.search:
-            search.update_index(publisher, search.shard_of(site), options.refresh_search)
+            search.update_index(publisher, search.shard_of(site), options.refresh_search,
+                                options.jobs)
         for extra in (sitemap(config, planned), robots(config)):
             digest = of_bytes(extra.data)
             if not publisher.unchanged(extra.path, digest):

@@ -30,6 +30,7 @@ import tempfile
 import zlib
 from collections import Counter
 from collections.abc import Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import IO, Any
 
@@ -66,7 +67,7 @@ def shard_of(site: Site) -> list[tuple[str, str]]:
 
 
 def update_index(publisher: Publisher, pages: Sequence[tuple[str, str]],
-                 refresh: bool = True) -> None:
+                 refresh: bool = True, jobs: int = 1) -> None:
     """Index each shard of (page path, shard key) pages whose page digests changed."""
     previous = {path: d for path, d in publisher.previous.items() if path.startswith(FOLDER)}
     if not refresh and previous and all(publisher.holds(p, d) for p, d in previous.items()):
@@ -83,6 +84,7 @@ def update_index(publisher: Publisher, pages: Sequence[tuple[str, str]],
     by_shard: dict[str, list[str]] = {}  # the previous files of each shard, found in one pass
     for path in previous:
         by_shard.setdefault(path[len(FOLDER):].partition("/")[0], []).append(path)
+    todo: list[tuple[str, str, list[tuple[str, Path]]]] = []  # folder, digest, pages
     for key, paths in sorted(shards.items()):
         folder = f"{FOLDER}{key}/"
         digest = _shard_digest(publisher, version, paths)
@@ -92,9 +94,15 @@ def update_index(publisher: Publisher, pages: Sequence[tuple[str, str]],
                 publisher.unchanged(path, digest)
             ours.update(old)
             continue
-        for name, data in index_pages([(p, _page_file(publisher, p)) for p in paths], folder):
-            publisher.write(folder + name, data, digest)
-            ours.add(folder + name)
+        todo.append((folder, digest, [(p, _page_file(publisher, p)) for p in paths]))
+    # Pagefind indexes in processes of its own: `jobs` shards at once, written in order as
+    # they come (a shard's bundle is held only until it is staged).
+    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+        bundles = pool.map(lambda shard: index_pages(shard[2], shard[0]), todo)
+        for (folder, digest, _), files in zip(todo, bundles, strict=True):
+            for name, data in files:
+                publisher.write(folder + name, data, digest)
+                ours.add(folder + name)
     listing = json.dumps({"shards": sorted(shards, reverse=True)}).encode() + b"\n"
     if not publisher.unchanged(SHARDS, of_bytes(listing)):
         publisher.write(SHARDS, listing, of_bytes(listing))
