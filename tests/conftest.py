@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import hashlib
+import http.server
 import json
 import shutil
 import subprocess
 import sys
 import textwrap
+import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -117,3 +121,37 @@ def run_module(*args: str, cwd: Path | None = None) -> subprocess.CompletedProce
     """Run `python -m generator ARGS` as a separate process."""
     return subprocess.run([sys.executable, "-m", "generator", *args], cwd=cwd,
                           capture_output=True, text=True, check=False)
+
+
+@pytest.fixture
+def built_basic(copy_site: Callable[[str], Path]) -> Path:
+    """The basic site, built once, so that a case can check that the old output stays."""
+    folder = copy_site("basic")
+    result = build(folder)
+    assert result.exit_code == 0, result.output
+    return folder
+
+
+@contextlib.contextmanager
+def serve_folder(folder: Path, prefix: str = "/") -> Iterator[str]:
+    """Serve a built site on a free loopback port under a URL prefix; yield its URL."""
+
+    class Handler(http.server.SimpleHTTPRequestHandler):
+        def translate_path(self, path: str) -> str:
+            if not path.startswith(prefix):
+                return str(folder / "missing" / "nothing here")  # 404 outside the prefix
+            return super().translate_path(path[len(prefix) - 1:])
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(Handler, directory=str(folder)))
+    thread = threading.Thread(target=server.serve_forever, name="serve-folder", daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}{prefix}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(5)

@@ -4,22 +4,18 @@ README."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from generator.cli import main
-from tests.conftest import NOW_EPOCH, REPO, build, tree_digest
+from tests.conftest import NOW_EPOCH, REPO, tree_digest
 
 
 @pytest.fixture
-def site(copy_site: Callable[[str], Path]) -> Path:
-    folder = copy_site("basic")
-    result = build(folder)
-    assert result.exit_code == 0, result.output
-    return folder
+def site(built_basic: Path) -> Path:
+    return built_basic
 
 
 def build_with_epoch(site: Path, epoch: str, *args: str) -> tuple[int, str]:

@@ -12,7 +12,6 @@ Each refusal is one `error: path: message` line, exit 1, and the previous output
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -23,12 +22,8 @@ SECRET = "---\ntitle: Private notes\ndate: 2025-12-01\n---\nSECRET-7f3a must sta
 
 
 @pytest.fixture
-def site(copy_site: Callable[[str], Path]) -> Path:
-    """The basic site, built once, so that every case can check the old output stays."""
-    folder = copy_site("basic")
-    result = build(folder)
-    assert result.exit_code == 0, result.output
-    return folder
+def site(built_basic: Path) -> Path:
+    return built_basic
 
 
 def assert_refused(site: Path, before: dict[str, str], where: str, message: str) -> None:

@@ -9,15 +9,12 @@ file names); the others build a copy with one setting changed, or a small site o
 
 from __future__ import annotations
 
-import functools
 import hashlib
-import http.server
 import json
 import os
 import shutil
 import subprocess
 import sys
-import threading
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -31,7 +28,16 @@ import pytest
 from click.testing import CliRunner, Result
 
 from generator.cli import main
-from tests.conftest import NOW_EPOCH, REPO, SITES, build, feed_files, validate_html, write_files
+from tests.conftest import (
+    NOW_EPOCH,
+    REPO,
+    SITES,
+    build,
+    feed_files,
+    serve_folder,
+    validate_html,
+    write_files,
+)
 
 SITE = "publishing-main"
 BASE = "https://pub.example.org/"
@@ -892,21 +898,8 @@ def search_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     build_apart(site)
     out = site / "public"
     assert (out / "pagefind" / "shards.json").is_file()
-
-    class Quiet(http.server.SimpleHTTPRequestHandler):
-        def log_message(self, *args: Any) -> None:
-            pass
-
-    server = http.server.ThreadingHTTPServer(
-        ("127.0.0.1", 0), functools.partial(Quiet, directory=str(out)))
-    thread = threading.Thread(target=server.serve_forever, name="search-http", daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(5)
+    with serve_folder(out) as url:
+        yield url
 
 
 def search(browser: Any, search_url: str, query: str) -> list[str]:

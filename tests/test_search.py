@@ -3,14 +3,11 @@ published torn, and merged by the search page, also under a base path prefix."""
 
 from __future__ import annotations
 
-import functools
-import http.server
 import json
 import os
 import subprocess
 import sys
 import textwrap
-import threading
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -23,7 +20,7 @@ from generator import search
 from generator.errors import OutputError
 from generator.ledger import read_marker
 from generator.output import Publisher, check_output_dir
-from tests.conftest import NOW_EPOCH, REPO, build, tree_digest, write_files
+from tests.conftest import NOW_EPOCH, REPO, build, serve_folder, tree_digest, write_files
 
 # --- a Pagefind that logs what it is asked and can damage what it answers -------------
 
@@ -392,27 +389,8 @@ def prefixed_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     root = tmp_path_factory.mktemp("prefixed") / "site"
     write_files(root, two_year_site("https://example.org/ko/"))
     build_apart(root)
-    out = root / "public"
-
-    class Prefixed(http.server.SimpleHTTPRequestHandler):
-        def translate_path(self, path: str) -> str:
-            if not path.startswith(PREFIX):
-                return str(out / "missing" / "nothing here")  # 404 outside the prefix
-            return super().translate_path(path[len(PREFIX) - 1:])
-
-        def log_message(self, *args: Any) -> None:
-            pass
-
-    server = http.server.ThreadingHTTPServer(
-        ("127.0.0.1", 0), functools.partial(Prefixed, directory=str(out)))
-    thread = threading.Thread(target=server.serve_forever, name="prefixed-http", daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}{PREFIX}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(5)
+    with serve_folder(root / "public", PREFIX) as url:
+        yield url
 
 
 def results(browser: Any, url: str, query: str) -> list[tuple[str, str]]:
