@@ -43,6 +43,7 @@ from generator.output import Publisher
 FOLDER = "pagefind/"
 SHARDS = FOLDER + "shards.json"
 SHARD_ARTICLES = 500  # a year of more articles is indexed month by month
+AT_ONCE = 600  # pages that Pagefind processes may hold in memory together
 LAYOUT = "1"  # part of every shard's digest: change it when the bundle's making changes
 _KEY = re.compile(r"[0-9A-Za-z_-]{1,64}")
 _COMPRESSED = (".pf_meta", ".pf_index", ".pf_fragment", ".pf_filter", ".pagefind")
@@ -95,9 +96,11 @@ def update_index(publisher: Publisher, pages: Sequence[tuple[str, str]],
             ours.update(old)
             continue
         todo.append((folder, digest, [(p, _page_file(publisher, p)) for p in paths]))
-    # Pagefind indexes in processes of its own: `jobs` shards at once, written in order as
-    # they come (a shard's bundle is held only until it is staged).
-    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+    # Pagefind indexes in processes of its own: up to `jobs` shards at once, as long as they
+    # hold no more than AT_ONCE pages together (Pagefind takes about 0.3 MB a page), written
+    # in order as they come (a shard's bundle is held only until it is staged).
+    largest = max((len(pages) for _, _, pages in todo), default=1)
+    with ThreadPoolExecutor(max_workers=max(1, min(jobs, AT_ONCE // largest))) as pool:
         bundles = pool.map(lambda shard: index_pages(shard[2], shard[0]), todo)
         for (folder, digest, _), files in zip(todo, bundles, strict=True):
             for name, data in files:
