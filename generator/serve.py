@@ -14,7 +14,7 @@ from pathlib import Path
 from types import FrameType
 
 from generator.build import BuildOptions, build
-from generator.errors import BriefingsError, SiteError
+from generator.errors import BriefingsError, SiteError, terminal_safe
 from generator.livereload import Preview
 from generator.preview_http import bind, everywhere
 from generator.watch import SourceWatcher
@@ -92,7 +92,9 @@ def serve(site_root: Path, host: str, port: int, drafts: bool = False, open_page
             webbrowser.open(url)
         for batch in watcher.batches():
             css_only = all(path.endswith(".css") for path in batch)
-            log(f"Changed: {', '.join(sorted(Path(p).name for p in batch))}")
+            # Inert, like error lines: a file name may hold newlines or terminal escapes.
+            names = ", ".join(sorted(Path(p).name for p in batch))
+            log(f"Changed: {terminal_safe(names)}")
             preview.rebuild(css_only=css_only)
         preview.stop()
         server.shutdown()
