@@ -132,8 +132,8 @@ def run(inputs: Inputs, settings: Settings, plan: Plan, store: Store, started: f
         planned = pages.plan(site, editions) + plan_digests(site, editions)
         lap("plan")
         publisher = Publisher(out, existing, inputs.record, options.cache, inputs.cache_dir)
-        render_changed(Job(the_theme, planned, digester, root, store, config),
-                                 publisher, options.jobs, options.progress)
+        render_changed(Job(the_theme, planned, digester, root, store, config), publisher,
+                       options.jobs, options.progress)
         lap("render")
         feed_count = publish_feeds(site, digester, publisher, store, root, options.jobs)
         feed_count += _digest_feeds(site, editions, digester, publisher, the_theme, root)
