@@ -95,11 +95,9 @@ def _build(options: BuildOptions, root: Path, config: SiteConfig, the_theme: the
         digester, config, chosen, found, [(path, digest) for path, _, digest in statics],
         templates)
     previous = record.summary if options.cache else {}
-    # Every file the previous build wrote is still there, at the size it was written.
-    intact = all(existing.get(path, -2) == record.sizes.get(path, existing.get(path, -2))
-                 for path in record.files)
     facts = Facts(parts, {source.path: digest if isinstance(digest, str) else "unreadable"
-                          for source, digest in found.files}, now, intact, options.cache)
+                          for source, digest in found.files}, now, record.intact,
+                  options.cache)
     plan = decide(previous, facts)
     lap("read")
     if plan.work == "none":

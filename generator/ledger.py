@@ -39,6 +39,14 @@ class Record:
     files: dict[str, str] = field(default_factory=dict)  # path → digest ("" when unknown)
     sizes: dict[str, int] = field(default_factory=dict)  # path → size in bytes
     summary: dict[str, object] = field(default_factory=dict)  # "inputs", "pages", "feeds"…
+    # The files still in the output at the size they were written (set by check_output_dir):
+    # a file truncated or replaced by hand is written again.
+    kept: frozenset[str] = frozenset()
+
+    @property
+    def intact(self) -> bool:
+        """Tell whether every file the previous build wrote is still there, at its size."""
+        return len(self.kept) == len(self.files)
 
 
 def is_safe(rel: object) -> bool:

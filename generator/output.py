@@ -12,6 +12,7 @@ planted next to the output cannot make a build move or delete anything.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import os
 import shutil
 import tempfile
@@ -91,7 +92,10 @@ def check_output_dir(out: Path, force: bool, cache_dir: Path | None
         raise OutputError(f"{out} holds files that Briefings did not write ({_some(foreign)});"
                           " move them away, choose another output folder, or pass --force to "
                           "publish there anyway (those files are kept)")
-    return existing, read_record(cache_dir, out, published)
+    record = read_record(cache_dir, out, published)
+    kept = frozenset(path for path in record.files if path in existing
+                     and record.sizes.get(path, existing[path]) == existing[path])
+    return existing, dataclasses.replace(record, kept=kept)
 
 
 def _some(paths: list[str]) -> str:
@@ -195,10 +199,7 @@ class Publisher:
         self.previous_sizes = record.sizes
         self.previous_summary = record.summary
         self.cache_dir = cache_dir
-        # Kept only when still there at the size it was written: a file truncated or
-        # replaced by hand is written again.
-        self.present = {path for path in record.files if path in existing
-                        and record.sizes.get(path, existing[path]) == existing[path]}
+        self.present = record.kept
         self.reuse = reuse
         self.manifest: dict[str, str] = {}
         self.changed: list[str] = []

@@ -174,7 +174,7 @@ def _summary(digester: Digester, inputs: Inputs, states: list[str],
     return {"inputs": digester.digest("inputs", inputs.sources, " ".join(states),
                                       inputs.edition_cut),
             "parts": dict(inputs.facts.parts), "files": dict(inputs.facts.files),
-            "sources": inputs.sources, "window": list(window),
+            "window": list(window),
             "held": [list(pair) for pair in _held(states)]}
 
 
