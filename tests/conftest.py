@@ -83,6 +83,15 @@ def build(site: Path, *args: str) -> Result:
                               env={"SOURCE_DATE_EPOCH": NOW_EPOCH})
 
 
+def error_lines(result: Result) -> list[str]:
+    """Check that a build failed cleanly (exit 1, no traceback); return its error lines."""
+    output = result.output
+    assert result.exit_code == 1, output
+    assert "Traceback" not in output
+    assert isinstance(result.exception, SystemExit), repr(result.exception)
+    return [line for line in output.splitlines() if line.startswith("error: ")]
+
+
 def feed_files(folder: Path) -> list[Path]:
     """Return every RSS and Atom feed under a folder (not the sitemap), sorted."""
     return sorted(p for p in folder.rglob("*.xml") if p.name in ("feed.xml", "atom.xml"))
