@@ -127,7 +127,11 @@ def _recorded_held(value: object) -> tuple[tuple[str, int], ...]:
                  if isinstance(pair, list) and len(pair) == 2)
 
 
-LATEST_EPOCH = 253370764799  # the end of 9998: later moments overflow the digest calendar
+# The build's "now" leaves room for the digest period around it (up to a month either way)
+# and for any site timezone: dates outside years 1 to 9999 cannot be computed.
+EARLIEST = datetime(2, 1, 1, tzinfo=UTC)
+LATEST = datetime(9998, 12, 31, 23, 59, 59, tzinfo=UTC)
+LATEST_EPOCH = int(LATEST.timestamp())
 
 
 def build_now() -> datetime:

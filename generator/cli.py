@@ -16,7 +16,14 @@ from typing import Any
 import click
 
 from generator import __version__
-from generator.build import BuildOptions, build, default_jobs
+from generator.build import (
+    EARLIEST,
+    LATEST,
+    LATEST_EPOCH,
+    BuildOptions,
+    build,
+    default_jobs,
+)
 from generator.errors import BriefingsError, Interrupted, SiteError
 from generator.progress import progress_display
 
@@ -34,11 +41,7 @@ def _fail(exc: BriefingsError) -> None:
     sys.exit(1)
 
 
-# The build's "now" leaves room for the digest period around it (up to a month either way)
-# and for any site timezone: dates outside years 1 to 9999 cannot be computed.
-EARLIEST = datetime(2, 1, 1, tzinfo=UTC)
-LATEST = datetime(9998, 12, 31, 23, 59, 59, tzinfo=UTC)
-RANGE = "years 2 to 9998"
+RANGE = "years 2 to 9998"  # EARLIEST to LATEST
 
 
 def _parse_now(value: str | None) -> datetime | None:
@@ -70,9 +73,9 @@ def _check_source_date_epoch() -> None:
         return
     if not (raw.isascii() and raw.isdigit()):
         why = "is not a whole number of seconds since 1970-01-01 UTC (e.g. 1767225600)"
-    elif len(raw) > 12 or int(raw) > int(LATEST.timestamp()):
+    elif len(raw) > 12 or int(raw) > LATEST_EPOCH:
         why = (f"is out of range; set seconds since 1970-01-01 UTC up to "
-               f"{int(LATEST.timestamp())} (the end of 9998), or unset it")
+               f"{LATEST_EPOCH} (the end of 9998), or unset it")
     else:
         return
     shown = raw if len(raw) <= 40 else raw[:40] + "…"
