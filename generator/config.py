@@ -11,7 +11,17 @@ from urllib.parse import urlsplit
 from generator import dates
 from generator.errors import ConfigError, Problem
 from generator.model import DigestSettings, FeedSettings, SiteConfig
-from generator.schema import Field, Invalid, flag, mapping, positive, text, validate
+from generator.schema import (
+    Field,
+    Invalid,
+    flag,
+    mapping,
+    positive,
+    text,
+    text_list,
+    validate,
+    web_url,
+)
 from generator.yamlload import YamlProblem, load
 
 CONFIG_FILE = "site.yaml"
@@ -77,6 +87,8 @@ SITE_FIELDS = {
     "feeds": Field(mapping),
     "markdown": Field(mapping),
     "digests": Field(mapping),
+    "images": Field(mapping),
+    "newsletter": Field(mapping),
 }
 FEED_FIELDS = {"items": Field(positive), "full_content": Field(flag)}
 PERIODS = ("daily", "weekly", "monthly")
@@ -136,10 +148,32 @@ def _title_pattern(value: Any) -> str:
     return pattern
 
 
+def _hosts(value: Any) -> tuple[str, ...]:
+    hosts = tuple(h.strip().lower() for h in text_list(value))
+    for host in hosts:
+        if not host or "/" in host or ":" in host or " " in host:
+            raise Invalid(f"expected host names such as www.youtube.com, got {host!r}")
+    return hosts
+
+
+def _widths(value: Any) -> tuple[int, ...]:
+    if not isinstance(value, list) or not value:
+        raise Invalid("expected a list of pixel widths such as [480, 960, 1600]")
+    widths = []
+    for item in value:
+        if isinstance(item, bool) or not isinstance(item, int) or not 16 <= item <= 8000:
+            raise Invalid("expected whole numbers of pixels from 16 to 8000")
+        widths.append(item)
+    return tuple(sorted(set(widths)))
+
+
 DIGEST_FIELDS = {"enabled": Field(flag), "period": Field(_period),
                  "week_starts": Field(_weekday), "timezone": Field(_timezone),
-                 "title": Field(_title_pattern)}
-MARKDOWN_FIELDS = {"raw_html": Field(_raw_html)}
+                 "title": Field(_title_pattern), "email": Field(mapping)}
+EMAIL_FIELDS = {"unsubscribe": Field(text)}
+MARKDOWN_FIELDS = {"raw_html": Field(_raw_html), "embeds": Field(_hosts)}
+IMAGE_FIELDS = {"widths": Field(_widths)}
+NEWSLETTER_FIELDS = {"subscribe_url": Field(web_url)}
 
 
 def _read(path: Path) -> str:
@@ -171,11 +205,22 @@ def load_config(site_root: Path) -> SiteConfig:
                                      prefix=("markdown",))
     digests, digest_problems = validate(values.get("digests", {}), DIGEST_FIELDS, doc,
                                         CONFIG_FILE, prefix=("digests",))
-    problems += feed_problems + md_problems + digest_problems
+    email, email_problems = validate(digests.pop("email", {}), EMAIL_FIELDS, doc, CONFIG_FILE,
+                                     prefix=("digests", "email"))
+    images, image_problems = validate(values.pop("images", {}), IMAGE_FIELDS, doc,
+                                      CONFIG_FILE, prefix=("images",))
+    newsletter, news_problems = validate(values.pop("newsletter", {}), NEWSLETTER_FIELDS, doc,
+                                         CONFIG_FILE, prefix=("newsletter",))
+    problems += (feed_problems + md_problems + digest_problems + email_problems
+                 + image_problems + news_problems)
     if problems:
         raise ConfigError(problems)
     values.pop("feeds", None)
     values.pop("markdown", None)
     values.pop("digests", None)
-    return SiteConfig(feeds=FeedSettings(**feeds), digests=DigestSettings(**digests),
+    if "widths" in images:
+        values["image_widths"] = images["widths"]
+    if "subscribe_url" in newsletter:
+        values["subscribe_url"] = newsletter["subscribe_url"]
+    return SiteConfig(feeds=FeedSettings(**feeds), digests=DigestSettings(**digests, **email),
                       **markdown, **values)

@@ -77,7 +77,7 @@ def read_content(root: Path, config: SiteConfig, store: Store, found: Found, job
 
 def parse_settings(config: SiteConfig) -> Settings:
     """Return the parse settings a site's config makes."""
-    return Settings(config.raw_html, config.timezone)
+    return Settings(config.raw_html, config.timezone, config.embeds, config.image_widths)
 
 
 def body_html(root: Path, config: SiteConfig, kind: str, path: str, key: str,
@@ -138,4 +138,5 @@ def _article(record: ParsedFile, key: str, config: SiteConfig, known: set[str],
         summary=v.get("summary") or record.first_paragraph, draft=v.get("draft", False),
         guid=v.get("id", permalink), key=key, card=record.card, extra=v.get("extra", {}),
         publish_date=v.get("publish_date"), expires=v.get("expires"), image=v.get("image", ""),
+        lede=v.get("summary", ""),
     )

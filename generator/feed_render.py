@@ -57,4 +57,4 @@ def publish_feeds(site: Site, digester: Digester, publisher: Publisher, store: S
     for (_, digest), outputs in zip(todo, rendered, strict=True):
         for output in outputs:
             publisher.write(output.path, output.data, digest)
-    return 2 * len(specs)
+    return len(routes.FEEDS) * len(specs)

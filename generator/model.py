@@ -27,6 +27,15 @@ class DigestSettings:
     week_starts: int = 0  # 0 = Monday … 6 = Sunday
     timezone: str = ""  # empty: the site's
     title: str = ""  # empty: a default per period
+    unsubscribe: str = ""  # written into each email as it is, e.g. "{$unsubscribe}"
+
+
+# Hosts an <iframe> may load from under raw_html: sanitize (markdown.embeds in site.yaml).
+DEFAULT_EMBEDS = ("www.youtube.com", "youtube.com", "www.youtube-nocookie.com",
+                  "player.vimeo.com", "datawrapper.dwcdn.net", "flo.uri.sh",
+                  "public.flourish.studio")
+# Widths of the resized copies of raster images (images.widths); never wider than the original.
+DEFAULT_WIDTHS = (480, 960, 1600)
 
 
 @dataclass(frozen=True)
@@ -46,6 +55,9 @@ class SiteConfig:
     slugify: str = "unicode"  # or "ascii": transliterated file-name slugs
     image: str = ""  # the default social-card image (URL, or path under the site)
     search: bool = True  # build a Pagefind full-text index and a search page
+    embeds: tuple[str, ...] = DEFAULT_EMBEDS  # iframe hosts allowed when sanitizing
+    image_widths: tuple[int, ...] = DEFAULT_WIDTHS
+    subscribe_url: str = ""  # newsletter.subscribe_url: a call to subscribe, when set
     feeds: FeedSettings = field(default_factory=FeedSettings)
     digests: DigestSettings = field(default_factory=DigestSettings)
 
@@ -62,6 +74,24 @@ class SiteConfig:
 
 
 @dataclass(frozen=True)
+class Picture:
+    """An image to show: where it is, its size when known, and its resized copies."""
+
+    src: str  # a site path ("articles/x/photo.jpg") or an absolute URL
+    alt: str = ""
+    credit: str = ""
+    caption: str = ""
+    width: int | None = None  # None for remote images, whose size is not read
+    height: int | None = None
+    variants: tuple[tuple[str, int], ...] = ()  # (site path, width) of each resized copy
+
+    @property
+    def remote(self) -> bool:
+        """Tell whether the image lives on another site."""
+        return "://" in self.src
+
+
+@dataclass(frozen=True)
 class Article:
     """One article, parsed and rendered, with its output path decided."""
 
@@ -75,7 +105,7 @@ class Article:
     source_url: str
     briefings: tuple[str, ...]
     tags: tuple[str, ...]
-    summary: str
+    summary: str  # the editor's summary, else the body's first paragraph (lists, meta, feeds)
     draft: bool
     guid: str
     key: str  # the parse cache key, a digest of every byte the article came from
@@ -83,7 +113,9 @@ class Article:
     extra: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
     publish_date: datetime | None = None  # held back before this (default: date)
     expires: datetime | None = None  # left out of lists and feeds from this moment
-    image: str = ""
+    image: str = ""  # the featured image as written in front matter
+    picture: Picture | None = None  # the featured image, resolved
+    lede: str = ""  # the summary the editor wrote, shown above the body; never derived
 
     @property
     def path(self) -> str:
@@ -107,6 +139,35 @@ class Briefing:
     def path(self) -> str:
         """Return the output path of the briefing page."""
         return routes.briefing(self.slug)
+
+
+@dataclass(frozen=True)
+class Standalone:
+    """A page of its own under content/pages/ (About, Contact, a corrections policy)."""
+
+    source_path: str
+    slug: str  # its folder under the site root, e.g. "about" or "about/team"
+    title: str
+    summary: str
+    menu: str  # "header", "footer" or "" (in no menu)
+    weight: int
+    key: str  # the parse cache key of its body
+    updated: datetime | None = None
+
+    @property
+    def path(self) -> str:
+        """Return the output path of the page."""
+        return routes.standalone(self.slug)
+
+
+@dataclass(frozen=True)
+class Note:
+    """The editor's note of one digest edition, shown before its articles."""
+
+    source_path: str
+    scope: str  # "" for a site-wide edition, else the briefing slug
+    edition: str  # the edition's key, e.g. "2025-W52"
+    html: str
 
 
 @dataclass(frozen=True)
@@ -137,6 +198,12 @@ class Site:
     briefing_of_slug: dict[str, Briefing] = field(compare=False, hash=False)
     expired: tuple[Article, ...] = ()  # pages still built, but listed nowhere
     held_back: tuple[tuple[str, int], ...] = ()  # (reason, count): drafts, scheduled
+    pages: tuple[Standalone, ...] = ()  # by weight, then title
+    notes: tuple[Note, ...] = ()
+
+    def menu(self, name: str) -> tuple[Standalone, ...]:
+        """Return the pages of one menu ("header" or "footer"), in order."""
+        return tuple(p for p in self.pages if p.menu == name)
 
     @property
     def articles_and_expired(self) -> tuple[Article, ...]:

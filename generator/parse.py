@@ -64,12 +64,15 @@ class Settings:
 
     raw_html: str
     timezone: str
+    embeds: tuple[str, ...] = ()  # iframe hosts allowed when sanitizing
+    widths: tuple[int, ...] = ()  # widths of images' resized copies
 
     def key(self) -> str:
         """Return the part of a cache key these settings contribute."""
         # The generator's own bytes, not a version someone must remember to bump: any change
         # to the code (an upgrade, a local edit) parses everything again.
-        return f"{code_digest()}/{self.raw_html}/{self.timezone}"
+        return (f"{code_digest()}/{self.raw_html}/{self.timezone}/{','.join(self.embeds)}"
+                f"/{self.widths}")
 
 
 @dataclass(frozen=True)

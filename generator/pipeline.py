@@ -231,7 +231,7 @@ def _digest_feeds(site: Site, editions: Editions, digester: Digester, publisher:
     for scope, own in scopes:
         if not own:
             continue
-        count += 2
+        count += len(routes.FEEDS)
         digest = digester.digest("digest-feed", scope, own, site.config)
         paths = routes.feed_files(routes.digests(scope.path if scope else ""))
         if all(publisher.unchanged(path, digest) for path in paths):

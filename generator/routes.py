@@ -32,6 +32,11 @@ def article(slug: str) -> str:
     return f"{ARTICLES}{slug}/"
 
 
+def standalone(slug: str) -> str:
+    """Return the folder of a page of its own (content/pages/<slug>.md)."""
+    return f"{slug}/"
+
+
 def briefing(slug: str) -> str:
     """Return the folder of a briefing."""
     return f"{BRIEFINGS}{slug}/"
