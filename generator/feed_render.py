@@ -29,7 +29,7 @@ def _render(index: int) -> list[Output]:
 
 def render_feeds(site: Site, specs: list[feeds.FeedSpec], root: Path, store: Store,
                  jobs: int) -> list[list[Output]]:
-    """Render each spec's RSS and Atom files, in order; workers inherit the site by fork."""
+    """Render each spec's feed files, in order; workers inherit the site by fork."""
     global _JOB
     _JOB = (site, specs, root, store)
     try:
@@ -47,9 +47,10 @@ def publish_feeds(site: Site, digester: Digester, publisher: Publisher, store: S
         # What the feed shows: its newest items, with their bodies (by their keys).
         items = spec.articles[: site.config.feeds.items]
         # Its items' tags too: a tag's name is the first spelling among all listed articles.
+        # And their featured images: their size is read from the image, not the card.
         digest = digester.digest("feed", spec.path, spec.title, spec.description, items,
                                  [a.key for a in items], [site.tags_of(a) for a in items],
-                                 site.config)
+                                 [a.picture for a in items], site.config)
         paths = routes.feed_files(spec.path)
         if not all(publisher.unchanged(path, digest) for path in paths):
             todo.append((spec, digest))

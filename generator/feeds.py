@@ -1,4 +1,4 @@
-"""Write RSS 2.0 and Atom feeds with feedgen, deterministically."""
+"""Write RSS 2.0 and Atom feeds with feedgen, and JSON Feed beside them, deterministically."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
-from generator import __version__, markdown, routes
+from generator import __version__, json_feed, markdown, routes
 from generator.editions import Edition
 from generator.model import Article, Briefing, Output, Site
 from generator.xmlchars import strip_forbidden
@@ -22,7 +22,7 @@ clean = strip_forbidden
 
 @dataclass(frozen=True)
 class FeedSpec:
-    """One feed pair: where it lives, what it is called, what it holds."""
+    """One feed in every format: where it lives, what it is called, what it holds."""
 
     path: str  # folder relative to the site root, "" or "briefings/x/"
     title: str
@@ -45,14 +45,24 @@ Bodies = Callable[[Article], str]
 
 
 def render_feeds(site: Site, spec: FeedSpec, bodies: Bodies) -> list[Output]:
-    """Render one feed spec as RSS 2.0 (feed.xml) and Atom (atom.xml)."""
-    items = spec.articles[: site.config.feeds.items]
+    """Render one feed spec in every format of routes.FEEDS."""
+    cfg = site.config
+    items = spec.articles[: cfg.feeds.items]
     # The newest item's date, never the clock: an unchanged site gives an unchanged feed.
     newest = max((a.updated or a.date for a in items), default=None)
     generator = channel(site, spec.path, spec.title, newest)
+    if any(a.picture is not None for a in items):
+        # Only then: a feed without images keeps its namespaces as they were.
+        generator.load_extension("media")
+    json_items = []
     for article in items:
-        _entry(generator, site, article, bodies)
-    return write_both(site, generator, spec.path, spec.description)
+        url = cfg.permalink(article.path)
+        # Made absolute once, for all three formats.
+        body = (clean(markdown.absolutize(bodies(article), url))
+                if cfg.feeds.full_content else None)
+        _entry(generator, site, article, url, body)
+        json_items.append(json_feed.article_item(site, article, url, body))
+    return write_all(site, generator, json_items, spec.path, spec.title, spec.description)
 
 
 def as_html(text: str) -> str:
@@ -60,18 +70,23 @@ def as_html(text: str) -> str:
     return html.escape(clean(text), quote=False)
 
 
-def write_both(site: Site, generator: FeedGenerator, folder: str,
-               description: str) -> list[Output]:
-    """Write one channel as RSS 2.0 (feed.xml) and Atom (atom.xml) in a folder.
+def write_all(site: Site, generator: FeedGenerator, json_items: list[json_feed.Item],
+              folder: str, title: str, description: str) -> list[Output]:
+    """Write one channel in a folder as RSS 2.0, Atom and JSON Feed (routes.FEEDS).
 
     `description` is plain text: RSS readers read <description> as HTML, so it is escaped
-    for RSS; Atom's <subtitle> is text, so it is written as it is.
+    for RSS; Atom's <subtitle> and JSON Feed's description are text, written as they are.
     """
     outputs = []
-    page = site.config.permalink(folder)
+    cfg = site.config
+    page = cfg.permalink(folder)
     formats = {"rss": (generator.rss_str, as_html(description)),
                "atom": (generator.atom_str, clean(description))}
     for name, kind, _, _ in routes.FEEDS:
+        if kind == "json":
+            outputs.append(Output(folder + name, json_feed.document(
+                cfg, folder, name, title, description, json_items)))
+            continue
         write, text = formats[kind]
         # Each format's self link names its own file; feedgen gives RSS's <link>
         # the last link set, which must be the page.
@@ -108,9 +123,9 @@ def channel(site: Site, folder: str, title: str, updated: datetime | None) -> Fe
     return fg
 
 
-def _entry(fg: FeedGenerator, site: Site, article: Article, bodies: Bodies) -> None:
+def _entry(fg: FeedGenerator, site: Site, article: Article, url: str,
+           body: str | None) -> None:
     cfg = site.config
-    url = cfg.permalink(article.path)
     entry = fg.add_entry(order="append")
     entry.id(article.guid)
     entry.guid(article.guid, permalink=article.guid == url)
@@ -118,8 +133,8 @@ def _entry(fg: FeedGenerator, site: Site, article: Article, bodies: Bodies) -> N
     entry.link(href=url)
     entry.published(article.date)
     entry.updated(article.updated or article.date)
-    if cfg.feeds.full_content:
-        entry.content(clean(markdown.absolutize(bodies(article), url)), type="html")
+    if body is not None:
+        entry.content(body, type="html")
     # RSS readers read <description> as HTML: the plain-text summary is escaped for it.
     entry.summary(as_html(article.summary or article.title), type="html")
     author = article.author or cfg.author
@@ -128,6 +143,13 @@ def _entry(fg: FeedGenerator, site: Site, article: Article, bodies: Bodies) -> N
         entry.dc.dc_creator(clean(author))
     for tag in site.tags_of(article):
         entry.category(term=clean(tag.name), label=clean(tag.name))
+    picture = article.picture
+    if picture is not None:
+        # Media RSS, not <enclosure>: an enclosure needs the file's length in bytes.
+        size = {name: str(value) for name, value in
+                (("width", picture.width), ("height", picture.height)) if value}
+        entry.media.content(url=json_feed.image_url(cfg, picture), medium="image",
+                            group=None, **size)
 
 
 def render_digest_feeds(site: Site, scope: Briefing | None, editions: tuple[Edition, ...],
@@ -137,8 +159,9 @@ def render_digest_feeds(site: Site, scope: Briefing | None, editions: tuple[Edit
     folder = routes.digests(scope.path if scope else "")
     name = scope.title if scope else cfg.title
     items = list(reversed(editions))[: cfg.feeds.items]  # newest first
-    generator = channel(site, folder, words["digest_feed_title"].format(name=name),
-                        items[0].end if items else None)
+    title = words["digest_feed_title"].format(name=name)
+    generator = channel(site, folder, title, items[0].end if items else None)
+    json_items = []
     for edition in items:
         url = cfg.permalink(edition.folder)
         entry = generator.add_entry(order="append")
@@ -149,11 +172,15 @@ def render_digest_feeds(site: Site, scope: Briefing | None, editions: tuple[Edit
         entry.link(href=url)
         entry.published(edition.end)
         entry.updated(edition.end)
-        entry.content(clean(markdown.absolutize(bodies[edition.key], url)), type="html")
+        body = clean(markdown.absolutize(bodies[edition.key], url))
+        entry.content(body, type="html")
         briefs = sum(1 for g in edition.groups if g.briefing is not None)
+        summary = (f"{edition.count} article{'s' if edition.count != 1 else ''}"
+                   + (f" across {briefs} briefing{'s' if briefs != 1 else ''}"
+                      if not scope and briefs else ""))
         # Plain text, escaped for RSS's <description> like an article's summary.
-        entry.summary(as_html(f"{edition.count} article{'s' if edition.count != 1 else ''}"
-                              + (f" across {briefs} briefing{'s' if briefs != 1 else ''}"
-                                 if not scope and briefs else "")), type="html")
-    return write_both(site, generator, folder,
-                      words["digest_feed_description"].format(name=name))
+        entry.summary(as_html(summary), type="html")
+        json_items.append(json_feed.edition_item(url, edition.title, body, summary,
+                                                 edition.end))
+    return write_all(site, generator, json_items, folder, title,
+                     words["digest_feed_description"].format(name=name))

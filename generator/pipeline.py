@@ -232,7 +232,10 @@ def _digest_feeds(site: Site, editions: Editions, digester: Digester, publisher:
         if not own:
             continue
         count += len(routes.FEEDS)
-        digest = digester.digest("digest-feed", scope, own, site.config)
+        # The articles' featured images too, which a body may show: their size is read from
+        # the image file, which the card (a digest of the parsed front matter) does not cover.
+        pictures = [a.picture for e in own for g in e.groups for a in g.articles]
+        digest = digester.digest("digest-feed", scope, own, pictures, site.config)
         paths = routes.feed_files(routes.digests(scope.path if scope else ""))
         if all(publisher.unchanged(path, digest) for path in paths):
             continue

@@ -24,7 +24,8 @@ RSS = "feed.xml"
 ATOM = "atom.xml"
 # Each feed format: (file name, format, media type, label).
 FEEDS = ((RSS, "rss", "application/rss+xml", "RSS"),
-         (ATOM, "atom", "application/atom+xml", "Atom"))
+         (ATOM, "atom", "application/atom+xml", "Atom"),
+         ("feed.json", "json", "application/feed+json", "JSON Feed"))
 
 
 def article(slug: str) -> str:

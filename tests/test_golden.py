@@ -9,7 +9,8 @@ import pytest
 from tests.conftest import build
 
 GOLDEN = Path(__file__).parent / "golden" / "basic"
-FILES = ["feed.xml", "atom.xml", "briefings/alpha/feed.xml", "briefings/alpha/atom.xml",
+FILES = ["feed.xml", "atom.xml", "feed.json", "briefings/alpha/feed.xml",
+         "briefings/alpha/atom.xml", "briefings/alpha/feed.json", "digests/feed.json",
          "articles/first/index.html"]
 
 
