@@ -7,7 +7,7 @@ from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from babel import Locale, UnknownLocaleError
-from babel.dates import format_date, format_skeleton
+from babel.dates import format_date, format_skeleton, format_time, get_datetime_format
 
 from generator.schema import Invalid
 
@@ -68,6 +68,22 @@ def long_date(moment: datetime | date, language: str, tz: tzinfo | None = None) 
 def _long_day(day: date, language: str) -> str:
     # Babel takes about 30 µs a date, and list pages print the same days over and over.
     return str(format_date(day, "long", locale=_locale(language)))
+
+
+def long_datetime(moment: datetime, language: str, tz: tzinfo) -> str:
+    """Format a moment with its time of day in `tz`, e.g. "22 December 2025, 13:41 KST"."""
+    local = moment.astimezone(tz)
+    day = _long_day(local.date(), language)
+    if (local.hour, local.minute, local.second, local.microsecond) == (0, 0, 0, 0):
+        # Front matter without a time reads as midnight: no time was given, so none is shown.
+        return day
+    clock = str(format_time(local.time(), "short", locale=_locale(language)))
+    # The locale's own way of joining a date and a time ("{1}, {0}", "{1} {0}"); quotes in
+    # CLDR patterns mark literal text.
+    joined = str(get_datetime_format("long", locale=_locale(language))).replace("'", "")
+    # The zone's own abbreviation (KST, CET, CEST): CLDR names most zones only by offset.
+    text = joined.replace("{1}", day).replace("{0}", clock)
+    return f"{text} {local.tzname()}" if local.tzname() else text
 
 
 def month_label(moment: datetime, language: str, tz: tzinfo) -> str:

@@ -156,6 +156,8 @@ def _environment(site_root: Path, config: SiteConfig, chain: list[Path],
         wordwrap=mail.wrap,
         absolute=lambda path: config.base_url + path,
         long_date=lambda moment: dates.long_date(moment, config.language, tz),
+        # With the time of day, in the site timezone (article pages).
+        long_datetime=lambda moment: dates.long_datetime(moment, config.language, tz),
         # A date in its own timezone (a digest period follows the digest calendar).
         own_date=lambda moment: dates.long_date(moment, config.language),
         iso=lambda moment: dates.iso(moment.astimezone(tz)),
