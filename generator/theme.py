@@ -145,7 +145,9 @@ def _environment(site_root: Path, config: SiteConfig, chain: list[Path],
         memo=_memo(env),
         routes=routes,  # output paths and feed names, as the build writes them
         url=lambda path: base_path + path,
-        absolute=lambda path: config.base_url + path,
+        # Absolute URLs are URIs (percent-encoded): feeds, emails and the canonical link
+        # carry them to programs that do not all read IRIs.
+        absolute=config.permalink,
         asset=_asset_url(assets, base_path),
         t=i18n.translator(layers, config.language),
         text_direction=i18n.direction(config.language),
@@ -154,7 +156,7 @@ def _environment(site_root: Path, config: SiteConfig, chain: list[Path],
         # Jinja's rules in linear time (Jinja's own is quadratic in a long word's length);
         # lines are joined with "\n", the environment's newline_sequence.
         wordwrap=mail.wrap,
-        absolute=lambda path: config.base_url + path,
+        absolute=config.permalink,
         long_date=lambda moment: dates.long_date(moment, config.language, tz),
         # With the time of day, in the site timezone (article pages).
         long_datetime=lambda moment: dates.long_datetime(moment, config.language, tz),
@@ -163,6 +165,7 @@ def _environment(site_root: Path, config: SiteConfig, chain: list[Path],
         iso=lambda moment: dates.iso(moment.astimezone(tz)),
         year=lambda moment: moment.astimezone(tz).year,
     )
+    env.filters.update(mail.filters(config))  # uri, absolute_html, email_image…
     return env
 
 
