@@ -404,3 +404,10 @@ def test_note_as_plain_text_and_first_line() -> None:
         f"See this [1].\n\n[1] {long}")
     assert mail.first_line("<p>" + "word " * 50 + "</p>", limit=22) == "word word word word…"
     assert mail.first_line("") == ""
+
+
+def test_digest_pages_name_each_feed(english: Path) -> None:
+    for page in (english / "digests" / "index.html", edition(english, "index.html")):
+        links = parse(page).xpath('//p[@class="meta"]/a[contains(@href, "/digests/")]')
+        named = {a.get("href").rsplit("/", 1)[1]: a.text for a in links}
+        assert named == {"feed.xml": "RSS", "atom.xml": "Atom", "feed.json": "JSON Feed"}, page
