@@ -2,30 +2,35 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
-from urllib.parse import urljoin
+from urllib.parse import unquote
 
-import nh3
 from markdown_it import MarkdownIt
+from markdown_it.common.utils import escapeHtml
+from markdown_it.renderer import RendererHTML
 from markdown_it.token import Token
+from markdown_it.utils import EnvType, OptionsDict
 from mdit_py_plugins.footnote import footnote_plugin
 
-from generator.signals import deferred
+from generator.bodyurls import absolutize, rebase, to_uri
+from generator.sanitize import removals, sanitize, scheme
 
-# The "commonmark" preset plus tables and strikethrough: the "gfm-like" preset's linkify
-# costs about three times as much per article, for bare URLs that editors rarely type.
-_TAGS = nh3.ALLOWED_TAGS | {"section", "figure", "figcaption", "mark", "details", "summary"}
-_ATTRIBUTES = {
-    **{tag: set(attrs) for tag, attrs in nh3.ALLOWED_ATTRIBUTES.items()},
-    "*": {"id", "class", "title", "lang", "dir"},
-    "a": {"href", "title", "hreflang"},
-    "img": {"src", "alt", "title", "width", "height", "loading"},
-    "th": {"style", "colspan", "rowspan"},
-    "td": {"style", "colspan", "rowspan"},
-}
+__all__ = ["Rendered", "absolutize", "rebase", "render", "render_body", "sanitize", "to_uri"]
 
+Resolve = Callable[[str], "dict[str, str] | None"]
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """A rendered body: its HTML, first paragraph, sanitizer warnings and local URLs."""
+
+    html: str
+    first: str  # the plain text of the first paragraph
+    warnings: tuple[tuple[int, str], ...] = ()  # (line in the body, message)
+    references: tuple[tuple[int, str, str], ...] = ()  # (line, "image" or "link", URL)
 
 def highlight(code: str, lang: str, _attrs: str) -> str:
     """Colour a fenced code block with Pygments; unknown languages stay plain."""
@@ -54,6 +59,8 @@ def _formatter() -> Any:
 @lru_cache(maxsize=4)
 def parser(raw_html: str) -> MarkdownIt:
     """Return the Markdown parser for a raw-HTML mode (sanitize, allow or escape)."""
+    # The "commonmark" preset plus tables and strikethrough: the "gfm-like" preset's linkify
+    # costs about three times as much per article, for bare URLs that editors rarely type.
     # commonmark's nesting limit of 20 drops deeper text; 100 keeps any real document
     # whole while still bounding the parser's recursion on pathological input.
     # xhtmlOut off: HTML5 void elements (<br>, <img …>), as the sanitizer also writes them.
@@ -61,29 +68,109 @@ def parser(raw_html: str) -> MarkdownIt:
                                    "maxNesting": 100, "xhtmlOut": False})
     md.enable(["table", "strikethrough"])
     md.use(footnote_plugin)
+    md.add_render_rule("image", _image)
     return md
 
 
-def sanitize(html: str, attribute_filter: Callable[[str, str, str], str | None] | None = None,
-             ) -> str:
-    """Remove scripts, event handlers and unsafe URLs (javascript:, data:) from HTML."""
-    return str(nh3.clean(html, tags=_TAGS, attributes=_ATTRIBUTES, link_rel=None,
-                         filter_style_properties={"text-align"},
-                         attribute_filter=attribute_filter))
+def local(url: str) -> bool:
+    """Tell whether a URL names a file beside the page: no scheme, not "/…", "//…" or "#…"."""
+    return bool(url) and not url.startswith(("/", "#", "\\")) and not scheme(url)
+
+
+def _image(self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict,
+           env: EnvType) -> str:
+    token = tokens[idx]
+    attrs: dict[str, str] = {"src": str(token.attrs.get("src", "")),
+                             "alt": self.renderInlineAsText(token.children or [], options, env)}
+    title = str(token.attrs.get("title", ""))
+    if title and not token.meta.get("figure"):
+        attrs["title"] = title
+    resolve: Resolve | None = env.get("resolve")
+    if resolve is not None and local(attrs["src"]):
+        attrs.update(resolve(unquote(attrs["src"])) or {})
+    attrs.setdefault("loading", "lazy")
+    attrs.setdefault("decoding", "async")
+    img = "<img" + "".join(f' {name}="{escapeHtml(value)}"' for name, value in attrs.items())
+    if token.meta.get("figure"):
+        return f"{img}><figcaption>{escapeHtml(title)}</figcaption>"
+    return img + ">"
+
+
+def _mark_figures(tokens: list[Token]) -> None:
+    """Make each paragraph that holds only a titled image a figure with a caption."""
+    for index in range(1, len(tokens) - 1):
+        inline = tokens[index]
+        children = inline.children or []
+        if (inline.type == "inline" and len(children) == 1 and children[0].type == "image"
+                and children[0].attrs.get("title")
+                and tokens[index - 1].type == "paragraph_open"
+                and tokens[index + 1].type == "paragraph_close"):
+            children[0].meta["figure"] = True
+            for token in (tokens[index - 1], tokens[index + 1]):
+                # A tight list hides its paragraphs; a figure is still written.
+                token.tag, token.hidden = "figure", False
+
+
+def render_body(body: str, raw_html: str, embeds: tuple[str, ...] = (),
+                resolve: Resolve | None = None) -> Rendered:
+    """Render a Markdown body to HTML, with what sanitizing removed and the local URLs."""
+    md = parser(raw_html)
+    env: dict[str, Any] = {"resolve": resolve}
+    tokens = md.parse(body, env)
+    _mark_figures(tokens)
+    html = md.renderer.render(tokens, md.options, env)
+    warnings: list[tuple[int, str]] = []
+    references: list[tuple[int, str, str]] = []
+    for line, token, text in _located(tokens):
+        if token.type in ("html_block", "html_inline"):
+            found, urls = removals(text, embeds)
+            if raw_html == "sanitize":
+                warnings += [(line + at - 1, why) for at, why in found]
+            references += [(line + at - 1, kind, unquote(url)) for at, kind, url in urls
+                           if _reference(url)]
+            continue
+        kind, url = ("image", "src") if token.type == "image" else ("link", "href")
+        target = str(token.attrs.get(url, ""))
+        if _reference(target):
+            references.append((line, kind, unquote(target)))
+        if raw_html == "sanitize" and kind == "image" and scheme(target) == "data":
+            warnings.append((line, "removed the data: source of an image (raw_html: sanitize)"))
+    if raw_html == "sanitize" and (_has_html(tokens) or "data:" in html):
+        # Without raw HTML, markdown-it escapes all text and refuses javascript:, vbscript:
+        # and file: links itself; only data: images would get past it (nh3 drops those).
+        html = sanitize(html, embeds)
+    return Rendered(html, first_paragraph(tokens), tuple(dict.fromkeys(warnings)),
+                    tuple(references))
 
 
 def render(body: str, raw_html: str) -> tuple[str, str]:
     """Render a Markdown body; return its HTML and the plain text of its first paragraph."""
-    md = parser(raw_html)
-    tokens = md.parse(body)
-    html = md.renderer.render(tokens, md.options, {})
-    if raw_html == "sanitize" and (_has_html(tokens) or "data:" in html):
-        # Without raw HTML, markdown-it escapes all text and refuses javascript:, vbscript:
-        # and file: links itself; only data: images would get past it (nh3 drops those).
-        html = sanitize(html)
-    return html, first_paragraph(tokens)
+    rendered = render_body(body, raw_html)
+    return rendered.html, rendered.first
 
 
+def _reference(url: str) -> bool:
+    # Relative and root-relative URLs: a file or page of this site that should exist.
+    return bool(url) and not url.startswith(("#", "//")) and not scheme(url)
+
+
+def _located(tokens: list[Token]) -> Iterator[tuple[int, Token, str]]:
+    """Yield raw HTML, links and images with their 1-based line in the body."""
+    line = 1
+    for token in tokens:
+        if token.map is not None:
+            line = token.map[0] + 1
+        if token.type == "html_block":
+            yield line, token, token.content
+        elif token.type == "inline":
+            at = line
+            for child in token.children or []:
+                if child.type == "html_inline":
+                    yield at, child, child.content
+                elif child.type in ("link_open", "image"):
+                    yield at, child, ""
+                # A break's content is empty; raw HTML and an image's alt may span lines.
+                at += 1 if child.type in ("softbreak", "hardbreak") else child.content.count("\n")
 def _has_html(tokens: list[Token]) -> bool:
     for token in tokens:
         if token.type == "html_block":
@@ -94,11 +181,18 @@ def _has_html(tokens: list[Token]) -> bool:
 
 
 def first_paragraph(tokens: list[Token]) -> str:
-    """Return the plain text of the first paragraph, or an empty string."""
+    """Return the plain text of the first paragraph of text, or an empty string."""
     for index, token in enumerate(tokens):
         if token.type == "paragraph_open" and index + 1 < len(tokens):
-            return plain_text(tokens[index + 1].children or [])
+            children = tokens[index + 1].children or []
+            # A photo on its own is no summary: its alt text describes the picture.
+            if all(c.type in _PICTURE for c in children if c.content.strip() or c.children):
+                continue
+            return plain_text(children)
     return ""
+
+
+_PICTURE = ("image", "softbreak", "hardbreak")
 
 
 def plain_text(children: list[Token]) -> str:
@@ -114,15 +208,3 @@ def plain_text(children: list[Token]) -> str:
     return " ".join("".join(parts).split())
 
 
-def absolutize(html: str, page_url: str) -> str:
-    """Make every href and src absolute against the page URL, for feed readers."""
-
-    def rewrite(tag: str, attribute: str, value: str) -> str | None:
-        if attribute in ("href", "src"):
-            return urljoin(page_url, value)
-        return value
-
-    # nh3 prints and drops an exception raised in a Python filter, so a Ctrl-C landing in
-    # `rewrite` would be lost: hold it until the sanitizer has returned.
-    with deferred():
-        return sanitize(html, rewrite)
