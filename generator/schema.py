@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -65,8 +66,10 @@ def flag(value: Any) -> bool:
 
 
 def text_list(value: Any) -> tuple[str, ...]:
-    """Accept a list of strings, or one string as a list of one."""
+    """Accept a list of strings, or one string without a comma as a list of one."""
     if isinstance(value, str):
+        if "," in value:
+            raise Invalid(_list_hint(value))
         return (value,)
     if not isinstance(value, list):
         raise Invalid("expected a list of text, e.g. [a, b]")
@@ -76,6 +79,28 @@ def text_list(value: Any) -> tuple[str, ...]:
             raise Invalid("expected a list of non-empty text items")
         items.append(str(item))
     return tuple(items)
+
+
+_PLAIN_ITEM = re.compile(r"[^\W_][\w .+/()-]*", re.UNICODE)  # needs no quotes in [a, b]
+_NOT_TEXT = re.compile(r"(?:true|false|null|~|[-+]?[\d.]+(?:e[-+]?\d+)?|\.inf|\.nan)",
+                       re.IGNORECASE)  # would be read back as a boolean, null or number
+MAX_HINT = 200  # longest text spelled back as a list in a message
+
+
+def _list_hint(value: str) -> str:
+    """Say how to write comma-separated text as the YAML list it was meant to be."""
+    items = [item.strip() for item in value.split(",") if item.strip()]
+    if len(value) > MAX_HINT or not items:
+        return "expected a list, not text with commas; write e.g. [a, b]"
+
+    def quoted(item: str) -> str:
+        if _PLAIN_ITEM.fullmatch(item) and not _NOT_TEXT.fullmatch(item):
+            return item.rstrip()
+        return '"' + item.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+    whole = '"' + value.strip().replace("\\", "\\\\").replace('"', '\\"') + '"'
+    return (f"expected a list; write [{', '.join(quoted(item) for item in items)}] "
+            f"(or [{whole}] for one item with a comma)")
 
 
 def mapping(value: Any) -> dict[str, Any]:

@@ -153,6 +153,35 @@ def _alias_line(text: str) -> int | None:
         loader.dispose()
 
 
+# libyaml ends it "in this context", the pure-Python parser "here".
+_COLON_PROBLEM = "mapping values are not allowed"
+_LINE_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")  # YAML 1.1's line breaks
+# A "key: value" line, the key plain or quoted (a list item's too).
+_KEY_VALUE = re.compile(r"""\s*(?:-\s+)?("[^"]*"|'[^']*'|[^\s#'"][^:#]*?):[ \t]+(.*)""")
+_COMMENT = re.compile(r"\s#")
+MAX_HINT = 120  # longest value quoted back in a hint; a longer one is only named
+
+
+def _colon_hint(text: str, mark: Any) -> str:
+    """Suggest quoting a value that holds ": " (PyYAML reads it as a second key)."""
+    if mark is None:
+        return ""
+    lines = _LINE_BREAK.split(text)
+    if not 0 <= mark.line < len(lines):
+        return ""
+    match = _KEY_VALUE.fullmatch(lines[mark.line])
+    # The problem colon must be inside the value, not the key's own colon.
+    if match is None or mark.column <= match.end(1):
+        return ""
+    key, value = match.group(1), _COMMENT.split(match.group(2), 1)[0].rstrip()
+    if ": " not in value:
+        return ""
+    if len(value) > MAX_HINT:
+        return f'; a value containing ": " must be quoted: {key}: "…"'
+    quoted = '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    return f'; a value containing ": " must be quoted: {key}: {quoted}'
+
+
 def load(text: str) -> Document:
     """Parse one YAML document; raise YamlProblem with a line number when it is invalid."""
     if len(text) > MAX_CHARS:
@@ -172,7 +201,8 @@ def load(text: str) -> Document:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None
         reason = exc.problem or exc.context or "invalid YAML"
-        raise YamlProblem(line, f"invalid YAML: {reason}") from None
+        hint = _colon_hint(text, mark) if _COLON_PROBLEM in (exc.problem or "") else ""
+        raise YamlProblem(line, f"invalid YAML: {reason}{hint}") from None
     except yaml.YAMLError as exc:
         raise YamlProblem(None, f"invalid YAML: {shorten(str(exc))}") from None
     except RecursionError:  # the pure-Python parser has no depth limit of its own
