@@ -84,6 +84,20 @@ def test_the_lede_shows_only_a_summary_the_editor_wrote(tmp_path: Path) -> None:
     assert summed.xpath(X("//*[C(prose)]//p"))[0].text_content() == "The body opens here."
 
 
+def test_a_briefing_page_does_not_print_its_overview_s_first_paragraph_twice(
+        tmp_path: Path) -> None:
+    out = built(make_site(tmp_path, 'title: T\nbase_url: "https://example.org/"\n', {
+        "content/briefings/plain.md": "---\ntitle: Plain\n---\nThe overview's own words.\n",
+        "content/briefings/summed.md": (
+            "---\ntitle: Summed\nsummary: The editor's words.\n---\nThe overview opens.\n"),
+    }))
+    plain = html(out, "briefings/plain/")
+    assert plain.xpath(X("//*[C(lede)]")) == []
+    assert plain.xpath(X("//main"))[0].text_content().count("The overview's own words.") == 1
+    summed = html(out, "briefings/summed/")
+    assert [p.text for p in summed.xpath(X("//*[C(lede)]"))] == ["The editor's words."]
+
+
 # --- time of day -----------------------------------------------------------------------
 
 @pytest.mark.parametrize(("language", "expected"), [
