@@ -20,13 +20,13 @@ from typing import IO, Any
 
 from generator import pages, search
 from generator.cache import Store
-from generator.content import Content
+from generator.content import Content, bundles_of
 from generator.editions import Editions
 from generator.feed_render import publish_feeds
 from generator.fingerprint import Digester
 from generator.model import Article, Site, SiteConfig
 from generator.output import Publisher
-from generator.parse import CHANGED, Settings, cache_key, parse_job
+from generator.parse import CHANGED, Bundle, Settings, cache_key, parse_job
 from generator.render import Job, render_changed
 from generator.scan import Found, Source
 from generator.theme import Theme
@@ -131,7 +131,7 @@ def recall(store: Store, frame: str, found: Found, settings: Settings,
                     source.kind == "article" and source.path in articles
                     for source, _ in edited):
                 return None
-            renewed = _renew(edited, articles, store, settings)
+            renewed = _renew(edited, articles, store, settings, bundles_of(found))
             if renewed is None:
                 return None
             articles.update(renewed)
@@ -142,9 +142,10 @@ def recall(store: Store, frame: str, found: Found, settings: Settings,
 
 
 def _renew(edited: list[tuple[Source, str]], articles: dict[str, Article], store: Store,
-           settings: Settings) -> dict[str, Article] | None:
+           settings: Settings, bundles: dict[str, Bundle]) -> dict[str, Article] | None:
     """Return the edited articles with their new body keys, if only their bodies changed."""
-    keyed = [(cache_key("article", s.path, digest, settings), s, digest) for s, digest in edited]
+    keyed = [(cache_key("article", s.path, digest, settings, bundles.get(s.bundle, ())), s,
+              digest) for s, digest in edited]
     stored = store.lookup([key for key, _, _ in keyed]) or {}
     parsed = []
     renewed = {}
@@ -153,7 +154,7 @@ def _renew(edited: list[tuple[Source, str]], articles: dict[str, Article], store
             record = stored.get(key)
             if record is None:
                 _, record, html = parse_job((key, "article", source.path, source.file,
-                                             digest, settings))
+                                             digest, settings, bundles.get(source.bundle, ())))
                 if record.card == CHANGED:
                     return None
                 parsed.append((key, record, html))

@@ -23,7 +23,7 @@ from generator.decide import Facts, decide
 from generator.editions import period_start
 from generator.errors import BriefingsError
 from generator.fingerprint import Digester, code_digest, of_bytes
-from generator.ledger import exclusive
+from generator.ledger import exclusive, recorded_warnings
 from generator.model import BuildResult, SiteConfig
 from generator.output import check_output_dir, refuse_output_dir
 from generator.scan import read_sources
@@ -105,7 +105,8 @@ def _build(options: BuildOptions, root: Path, config: SiteConfig, the_theme: the
         return BuildResult(int(str(previous.get("pages", 0))),
                            int(str(previous.get("feeds", 0))), 0,
                            time.perf_counter() - started, str(out), tuple(timings),
-                           _recorded_held(previous.get("held")), plan.reason)
+                           _recorded_held(previous.get("held")), plan.reason,
+                           recorded_warnings(previous))
     # Imported here: a build that changes nothing never pays for loading Markdown, Jinja2
     # rendering, feeds and search.
     from generator import pipeline

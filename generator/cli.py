@@ -24,7 +24,7 @@ from generator.build import (
     build,
     default_jobs,
 )
-from generator.errors import BriefingsError, Interrupted, SiteError
+from generator.errors import BriefingsError, Interrupted, SiteError, terminal_safe
 from generator.progress import progress_display
 
 
@@ -173,6 +173,8 @@ def build_command(site_root: Path, output_dir: Path | None, drafts: bool, force:
         else:
             click.echo("Interrupted; the previous output is unchanged.", err=True)
         sys.exit(130)
+    for warning in result.warnings:  # shown even with --quiet: something was dropped
+        click.echo(f"warning: {terminal_safe(warning)}", err=True)
     if verbose:
         click.echo(f"Decision: {result.reason}")
         click.echo("Phases: " + ", ".join(f"{name} {seconds:.3f} s"

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator import parallel, routes, slugs
+from generator import leaves, markdown, parallel, routes, slugs
 from generator.cache import Store
-from generator.errors import ContentError, Problem
-from generator.model import Article, Briefing, SiteConfig
+from generator.errors import Problem
+from generator.model import Article, Briefing, Note, SiteConfig, Standalone
 from generator.parse import (
     CHANGED,
+    Bundle,
     Job,
     ParsedFile,
     Settings,
@@ -20,7 +21,7 @@ from generator.parse import (
     parse_file,
     parse_job,
 )
-from generator.scan import Found, Source
+from generator.scan import BUNDLE, MARKDOWN_KINDS, STATIC, Found, Source, digest_of
 from generator.schema import suggest
 
 Progress = Callable[[str, int, int], None]
@@ -32,21 +33,47 @@ class Content:
 
     briefings: tuple[Briefing, ...]
     articles: tuple[Article, ...]
+    pages: tuple[Standalone, ...] = ()
+    notes: tuple[Note, ...] = ()
+    bundles: dict[str, Bundle] = field(default_factory=dict)  # folder → its files
+    resized: dict[str, tuple[tuple[str, tuple[int, ...]], ...]] = field(default_factory=dict)
+    statics: tuple[tuple[str, str, str], ...] = ()  # output path, file, digest (static/)
+    warnings: tuple[Problem, ...] = ()
+    # What was wrong: the files with problems are left out, so that the later checks
+    # (editions, addresses) still run and the build reports everything at once.
+    problems: tuple[Problem, ...] = ()
+
+
+def bundles_of(found: Found) -> dict[str, Bundle]:
+    """Group the bundles' files by bundle folder, in path order."""
+    grouped: dict[str, list[tuple[str, str, str]]] = {}
+    for source, digest in found.files:
+        if source.kind == "asset" and isinstance(digest, str):
+            grouped.setdefault(source.bundle, []).append(
+                (source.path[len(source.bundle):], source.file, digest))
+    return {folder: tuple(files) for folder, files in grouped.items()}
 
 
 def read_content(root: Path, config: SiteConfig, store: Store, found: Found, jobs: int = 1,
                  progress: Progress | None = None) -> Content:
-    """Parse the files found; raise ContentError listing every problem in the tree."""
+    """Parse the files found; the problems in the tree are in the result's `problems`."""
     problems: list[Problem] = list(found.problems)
     settings = parse_settings(config)
+    bundles = bundles_of(found)
     keyed: list[tuple[str, Source, str]] = []
+    statics: list[tuple[str, str, str]] = []
     for source, digest in found.files:
         if isinstance(digest, OSError):
             problems.append(Problem(source.path, None, f"cannot be read: {digest.strerror}"))
             continue
-        keyed.append((cache_key(source.kind, source.path, digest, settings), source, digest))
+        if source.kind == "static":
+            statics.append((source.path.removeprefix(STATIC + "/"), source.file, digest))
+        if source.kind in MARKDOWN_KINDS:
+            keyed.append((cache_key(source.kind, source.path, digest, settings,
+                                    bundles.get(source.bundle, ())), source, digest))
     parsed: dict[str, ParsedFile] = store.get_many(key for key, _, _ in keyed)
-    missing: list[Job] = [(key, s.kind, s.path, s.file, digest, settings)
+    missing: list[Job] = [(key, s.kind, s.path, s.file, digest, settings,
+                           bundles.get(s.bundle, ()))
                           for key, s, digest in keyed if key not in parsed]
     if missing:
         # Stored as they arrive: the rendered bodies (most of the bytes) are never all held
@@ -68,11 +95,18 @@ def read_content(root: Path, config: SiteConfig, store: Store, found: Found, job
                  for b in [_briefing(r, body_html(root, config, r.kind, r.path, key, store),
                                      config.slugify, problems)] if b]
     known = {b.slug for b in briefings}
+    site_files = {path for path, _, _ in statics}
     articles = [a for key, r in records if r.kind == "article" and r.usable
-                for a in [_article(r, key, config, known, problems)] if a]
-    if problems:
-        raise ContentError(problems)
-    return Content(tuple(briefings), tuple(articles))
+                for a in [_article(r, key, config, known, site_files, problems)] if a]
+    standalone = [p for key, r in records if r.kind == "page" and r.usable
+                  for p in [leaves.page(r, key, config.slugify, problems)] if p]
+    notes = [n for key, r in records if r.kind == "note" and r.usable
+             for n in [leaves.note(r, body_html(root, config, r.kind, r.path, key, store),
+                                   known, problems)] if n]
+    return Content(tuple(briefings), tuple(articles), tuple(standalone), tuple(notes), bundles,
+                   {r.path[: -len(BUNDLE)]: r.resized for _, r in records if r.resized},
+                   tuple(statics), tuple(w for _, r in records for w in r.warnings),
+                   tuple(problems))
 
 
 def parse_settings(config: SiteConfig) -> Settings:
@@ -82,16 +116,30 @@ def parse_settings(config: SiteConfig) -> Settings:
 
 def body_html(root: Path, config: SiteConfig, kind: str, path: str, key: str,
               store: Store) -> str:
-    """Return a file's rendered Markdown from the cache, or parse it again if the cache lost it."""
+    """Return a file's rendered Markdown from the cache, or parse it again if the cache lost it.
+
+    Root-relative links ("/about/") get the site's path prefix.
+    """
     html = store.html(key)
     if html is None:
         raw = (root / path).read_bytes()
-        html = parse_file(kind, path, raw, parse_settings(config))[1]
-    return html
+        html = parse_file(kind, path, raw, parse_settings(config), _bundle_on_disk(root, path))[1]
+    return markdown.rebase(html, config.base_path)
+
+
+def _bundle_on_disk(root: Path, path: str) -> Bundle:
+    """List a bundle's files again (the cache lost its page's HTML, a rare case)."""
+    if not path.endswith("/" + BUNDLE):
+        return ()
+    folder = root / path[: -len(BUNDLE)]
+    return tuple((file.relative_to(folder).as_posix(), str(file), digest_of(file.read_bytes()))
+                 for file in sorted(folder.rglob("*"))
+                 if file.is_file() and file.name != BUNDLE and not file.name.startswith("."))
 
 
 def _slug(record: ParsedFile, mode: str, problems: list[Problem]) -> str | None:
-    stem = record.path.rsplit("/", 1)[-1].removesuffix(".md")
+    # A page bundle is named by its folder (articles/<folder>/, as in Hugo).
+    stem = record.path.removesuffix("/" + BUNDLE).rsplit("/", 1)[-1].removesuffix(".md")
     if mode == "ascii" and "slug" not in record.values:
         stem = slugs.slugify(stem, "ascii")
     slug = unicodedata.normalize("NFC", record.values.get("slug", stem))
@@ -116,9 +164,12 @@ def _briefing(record: ParsedFile, html: str, mode: str,
 
 
 def _article(record: ParsedFile, key: str, config: SiteConfig, known: set[str],
-             problems: list[Problem]) -> Article | None:
+             site_files: set[str], problems: list[Problem]) -> Article | None:
     v = record.values
     slug = _slug(record, config.slugify, problems)
+    picture = None
+    if "picture" in v and slug is not None:
+        picture = leaves.picture(record, routes.article(slug), site_files, problems)
     for ref in v.get("briefings", ()):
         if ref not in known:
             hint = (suggest(ref, sorted(known)).replace("allowed keys", "known briefings")
@@ -138,5 +189,5 @@ def _article(record: ParsedFile, key: str, config: SiteConfig, known: set[str],
         summary=v.get("summary") or record.first_paragraph, draft=v.get("draft", False),
         guid=v.get("id", permalink), key=key, card=record.card, extra=v.get("extra", {}),
         publish_date=v.get("publish_date"), expires=v.get("expires"), image=v.get("image", ""),
-        lede=v.get("summary", ""),
+        lede=v.get("summary", ""), picture=picture,
     )

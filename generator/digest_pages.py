@@ -4,12 +4,18 @@ from __future__ import annotations
 
 from generator import routes
 from generator.editions import Edition, Editions
-from generator.model import Briefing, Page, Site
+from generator.model import Briefing, Note, Page, Site
 from generator.pages import FeedLink, common_feeds, digest_feeds, page
+
+
+def notes_of(site: Site) -> dict[tuple[str, str], Note]:
+    """Return the editors' notes by (briefing slug or "", edition key)."""
+    return {(n.scope, n.edition): n for n in site.notes}
 
 
 def _edition_pages(site: Site, common: list[FeedLink], all_editions: Editions,
                    editions: tuple[Edition, ...], scope: Briefing | None) -> list[Page]:
+    notes = notes_of(site)
     own_feeds = digest_feeds(site, scope, all_editions)
     feeds = own_feeds if scope else []
     base = routes.digests(scope.path if scope else "")
@@ -21,13 +27,15 @@ def _edition_pages(site: Site, common: list[FeedLink], all_editions: Editions,
         previous = editions[index - 1] if index > 0 else None
         following = editions[index + 1] if index + 1 < len(editions) else None
         title = f"{scope.title}: {edition.title}" if scope else edition.title
+        note = notes.get((edition.scope, edition.key))
         pages.append(page(site, common, edition.folder, "digest.html", title,
                           edition=edition, scope=scope, previous=previous, following=following,
-                          extra_feeds=feeds, own_feeds=own_feeds))
+                          extra_feeds=feeds, own_feeds=own_feeds, note=note))
         if scope is None:
+            # Copies for the newsletter tool, not pages for readers: in no sitemap or index.
             for name, kind in (routes.EMAIL, routes.EMAIL_TEXT):
                 pages.append(page(site, common, edition.folder + name, name, title, kind=kind,
-                                  edition=edition, scope=scope))
+                                  edition=edition, scope=scope, note=note, listed=False))
     return pages
 
 

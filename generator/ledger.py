@@ -17,7 +17,7 @@ import json
 import os
 import pickle
 import re
-from collections.abc import Container, Iterator
+from collections.abc import Container, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -208,3 +208,9 @@ def exclusive(lock_file: Path, wait: bool, on_wait: object = None) -> Iterator[N
         yield
     finally:
         os.close(fd)  # closing releases the lock
+
+
+def recorded_warnings(summary: Mapping[str, object]) -> tuple[str, ...]:
+    """Return the warnings a build recorded: they are shown again until fixed."""
+    found = summary.get("warnings")
+    return tuple(str(w) for w in found) if isinstance(found, list) else ()

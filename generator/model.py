@@ -200,6 +200,9 @@ class Site:
     held_back: tuple[tuple[str, int], ...] = ()  # (reason, count): drafts, scheduled
     pages: tuple[Standalone, ...] = ()  # by weight, then title
     notes: tuple[Note, ...] = ()
+    files: tuple[tuple[str, str, str], ...] = ()  # published as they are: (path, file, digest)
+    resized: tuple[tuple[str, str, str, tuple[int, ...]], ...] = ()  # (path, file, digest, widths)
+    favicon: str = ""  # the site's own icon in static/, which replaces the theme's
 
     def menu(self, name: str) -> tuple[Standalone, ...]:
         """Return the pages of one menu ("header" or "footer"), in order."""
@@ -269,3 +272,4 @@ class BuildResult:
     timings: tuple[tuple[str, float], ...] = ()  # seconds per build phase
     held_back: tuple[tuple[str, int], ...] = ()  # (reason, count) of articles left out
     reason: str = ""  # why the build did the work it did (decide.Plan.reason)
+    warnings: tuple[str, ...] = ()  # what was removed from the input (the sanitizer's)

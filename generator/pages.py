@@ -9,7 +9,7 @@ from typing import Any
 
 from generator import dates, routes
 from generator.editions import Editions
-from generator.model import Article, Briefing, Page, Site, Tag
+from generator.model import Article, Briefing, Page, Site, Standalone, Tag
 
 LATEST = 3  # developments shown per briefing on the front page and at the top of a briefing
 
@@ -166,8 +166,8 @@ def briefing_digests(site: Site, briefing: Briefing, editions: Editions) -> dict
 
 
 def page(site: Site, common: list[FeedLink], path: str, template: str, title: str,
-         body: Article | None = None, kind: str = "html", lastmod: datetime | None = None,
-         listed: bool = True, **context: Any) -> Page:
+         body: Article | Standalone | None = None, kind: str = "html",
+         lastmod: datetime | None = None, listed: bool = True, **context: Any) -> Page:
     """Make one page: its output path, template and the context every template receives."""
     extra = context.pop("extra_feeds", None)
     feeds = common + extra if extra else common
@@ -175,8 +175,14 @@ def page(site: Site, common: list[FeedLink], path: str, template: str, title: st
     context.setdefault("crumbs", ())
     return Page(routes.page_file(path), template, {
         "site": site.config, "briefings_nav": site.briefings, "feeds": feeds,
-        "page_path": path, "page_title": title, **context,
+        "page_path": path, "page_title": title, "menus": menus(site),
+        "favicon": site.favicon, **context,
     }, body.key if body else None, kind, lastmod, body.source_path if body else None, listed)
+
+
+def menus(site: Site) -> dict[str, tuple[Standalone, ...]]:
+    """Return the pages of the header and footer menus."""
+    return {"header": site.menu("header"), "footer": site.menu("footer")}
 
 
 def plan(site: Site, editions: Editions | None = None) -> list[Page]:
@@ -222,6 +228,9 @@ def plan(site: Site, editions: Editions | None = None) -> list[Page]:
                 lastmod=max(filter(None, [newest(items), briefing.updated]), default=None),
                 **briefing_digests(site, briefing, editions)))
     pages += article_pages(site, common, editions, home)
+    for leaf in site.pages:
+        pages.append(page(site, common, leaf.path, "page.html", leaf.title, body=leaf,
+                          standalone=leaf, crumbs=(home,), lastmod=leaf.updated))
     for tag in site.tags:
         tagged = site.articles_tagged(tag)
         for pager, chunk in paginate(tagged, per, tag.path):

@@ -7,13 +7,14 @@ import hashlib
 from dataclasses import dataclass
 from typing import Any
 
-from generator import dates, markdown
+from generator import bundles, dates, markdown
 from generator.errors import Problem
 from generator.fingerprint import code_digest
-from generator.frontmatter import FrontMatterProblem, decode, split
+from generator.frontmatter import FrontMatterProblem, Parts, decode, split
 from generator.scan import digest_of
 from generator.schema import (
     Field,
+    Invalid,
     flag,
     mapping,
     nonempty,
@@ -46,6 +47,8 @@ ARTICLE_FIELDS = {
     "publish_date": Field(_raw),
     "expires": Field(_raw),
     "image": Field(text),
+    "image_alt": Field(text),
+    "image_credit": Field(text),
     "extra": Field(mapping),
 }
 BRIEFING_FIELDS = {
@@ -54,7 +57,27 @@ BRIEFING_FIELDS = {
     "weight": Field(whole),
     "updated": Field(_raw),
 }
-FIELDS = {"article": ARTICLE_FIELDS, "briefing": BRIEFING_FIELDS}
+
+
+def _menu(value: Any) -> str:
+    name = text(value)
+    if name not in ("header", "footer"):
+        raise Invalid("expected header or footer")
+    return name
+
+
+PAGE_FIELDS = {
+    "title": Field(nonempty, required=True),
+    "summary": Field(text),
+    "menu": Field(_menu),
+    "weight": Field(whole),
+    "slug": Field(text),
+    "updated": Field(_raw),
+    "draft": Field(flag),
+}
+NOTE_FIELDS: dict[str, Field] = {}  # a note is Markdown; front matter is optional
+FIELDS = {"article": ARTICLE_FIELDS, "briefing": BRIEFING_FIELDS, "page": PAGE_FIELDS,
+          "note": NOTE_FIELDS}
 DATE_KEYS = ("date", "updated", "publish_date", "expires")
 
 
@@ -89,20 +112,30 @@ class ParsedFile:
     # A digest of every field above: what lists, feeds' item headers and neighbours' links
     # can show of the file (all of it but the body's HTML), derived, so a new field joins it.
     card: str = ""
+    warnings: tuple[Problem, ...] = ()  # what the sanitizer removed: reported, not fatal
+    resized: tuple[tuple[str, tuple[int, ...]], ...] = ()  # bundle images shown: their widths
 
     def line(self, key: str) -> int | None:
         """Return the file line of a key, if it was given."""
         return self.lines.get(key)
 
 
-def cache_key(kind: str, path: str, raw_digest: str, settings: Settings) -> str:
+# A page bundle's other files: (name within the bundle folder, file on disk, digest of bytes).
+Bundle = tuple[tuple[str, str, str], ...]
+
+
+def cache_key(kind: str, path: str, raw_digest: str, settings: Settings,
+              bundle: Bundle = ()) -> str:
     """Key a parse result by everything that produced it (the bytes by their digest)."""
     digest = hashlib.blake2b(raw_digest.encode(), digest_size=20)
-    digest.update(f"\0{kind}\0{path}\0{settings.key()}".encode())
+    digest.update(f"\0{kind}\0{path}\0{settings.key()}".encode("utf-8", "surrogatepass"))
+    for name, _, file_digest in bundle:  # its images' sizes and names are in the HTML
+        digest.update(f"\0{name}\0{file_digest}".encode("utf-8", "surrogatepass"))
     return digest.hexdigest()
 
 
-def parse_file(kind: str, path: str, raw: bytes, settings: Settings) -> tuple[ParsedFile, str]:
+def parse_file(kind: str, path: str, raw: bytes, settings: Settings, bundle: Bundle = ()
+               ) -> tuple[ParsedFile, str]:
     """Parse a content file; return its record and the HTML of its body."""
     problems: list[Problem] = []
 
@@ -115,7 +148,7 @@ def parse_file(kind: str, path: str, raw: bytes, settings: Settings) -> tuple[Pa
         return failed(None, f"is not UTF-8 text (bad byte at offset {exc.start}); "
                       "save the file as UTF-8")
     try:
-        parts = split(text_)
+        parts = split(text_) if kind != "note" or text_.startswith("---") else Parts("", text_, 1)
         doc = load(parts.front)
     except FrontMatterProblem as exc:
         return failed(exc.line, exc.message)
@@ -123,6 +156,8 @@ def parse_file(kind: str, path: str, raw: bytes, settings: Settings) -> tuple[Pa
         # The YAML starts on the line after the opening '---'.
         return failed(exc.line + 1 if exc.line is not None else None, exc.message)
     offset = parts.front_line - 1
+    if kind == "note" and doc.data is None:
+        doc = dataclasses.replace(doc, data={})
     if not isinstance(doc.data, dict):
         kind_of = "empty" if doc.data is None else (
             "a list" if isinstance(doc.data, list) else f"the single value {doc.data!r}")
@@ -139,9 +174,23 @@ def parse_file(kind: str, path: str, raw: bytes, settings: Settings) -> tuple[Pa
             except Exception as exc:
                 problems.append(Problem(path, lines.get(key), f"'{key}': {exc}"))
                 del values[key]
-    html, first = markdown.render(parts.body, settings.raw_html)
-    record = ParsedFile(path, kind, values, lines, first, tuple(problems), True)
-    return dataclasses.replace(record, card=_card(record, settings)), html
+    # The body's first line in the file: after the closing '---' (none for a bare note).
+    body_line = parts.front_line + len(parts.front.split("\n")) if parts.front_line > 1 else 0
+    files = bundles.Files(path, bundle, settings.widths)
+    rendered = markdown.render_body(parts.body, settings.raw_html, settings.embeds,
+                                    files.attributes)
+    problems += files.check(rendered.references, body_line)
+    if "image" in values:
+        picture, problem = files.featured(values["image"], lines.get("image"))
+        if problem:
+            problems.append(problem)
+        else:
+            values["picture"] = picture
+    warnings = tuple(Problem(path, line + body_line if line else None, message)
+                     for line, message in rendered.warnings)
+    record = ParsedFile(path, kind, values, lines, rendered.first, tuple(problems), True,
+                        warnings=warnings, resized=files.resized())
+    return dataclasses.replace(record, card=_card(record, settings)), rendered.html
 
 
 def _card(record: ParsedFile, settings: Settings) -> str:
@@ -151,13 +200,13 @@ def _card(record: ParsedFile, settings: Settings) -> str:
                            digest_size=16).hexdigest()
 
 
-Job = tuple[str, str, str, str, str, Settings]  # key, kind, path, file, digest, settings
+Job = tuple[str, str, str, str, str, Settings, Bundle]  # key, kind, path, file, digest, …
 CHANGED = "changed"  # the card of a file that changed while the build read it
 
 
 def parse_job(job: Job) -> tuple[str, ParsedFile, str]:
     """Read and parse one file in a worker process; return its key with the results."""
-    key, kind, path, file, digest, settings = job
+    key, kind, path, file, digest, settings, bundle = job
     try:
         with open(file, "rb") as handle:
             raw = handle.read()
@@ -169,5 +218,5 @@ def parse_job(job: Job) -> tuple[str, ParsedFile, str]:
         return key, ParsedFile(path, kind, {}, {}, "", (Problem(
             path, None, "changed while the build was reading it; build again"),), False,
             CHANGED), ""
-    parsed, html = parse_file(kind, path, raw, settings)
+    parsed, html = parse_file(kind, path, raw, settings, bundle)
     return key, parsed, html

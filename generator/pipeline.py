@@ -13,17 +13,27 @@ from datetime import datetime
 from pathlib import Path
 from typing import cast
 
-from generator import body_edits, feeds, freshness, i18n, pages, routes, search, theme
+from generator import (
+    body_edits,
+    feeds,
+    freshness,
+    i18n,
+    pages,
+    routes,
+    search,
+    site_files,
+    theme,
+)
 from generator.cache import Store
 from generator.config import TITLE_SAMPLE
 from generator.content import parse_settings, read_content
 from generator.decide import Facts, Plan, decide
-from generator.digest_pages import plan_digests
+from generator.digest_pages import notes_of, plan_digests
 from generator.editions import WORDS, Edition, Editions, cut_all
-from generator.errors import Interrupted, Problem, ThemeError
+from generator.errors import ContentError, Interrupted, Problem, ThemeError
 from generator.feed_render import publish_feeds
 from generator.fingerprint import Digester, of_bytes
-from generator.ledger import Record
+from generator.ledger import Record, recorded_warnings
 from generator.model import Briefing, BuildResult, Page, Site, SiteConfig
 from generator.output import Publisher, rewrite_summary
 from generator.render import Job, render_changed
@@ -90,8 +100,10 @@ def run(inputs: Inputs, settings: Settings, plan: Plan, store: Store, started: f
             window = cast("list[str | None]", previous["window"])  # checked by the plan
             structure = cast(str, previous["structure"])
             plan = decide(previous, replace(inputs.facts, structure=structure))
+            # Only bodies whose cards (warnings included) are unchanged: the same warnings.
             kept = {**_summary(digester, inputs, recalled.states, window),
-                    "structure": structure, "bodies": recalled.bodies}
+                    "structure": structure, "bodies": recalled.bodies,
+                    "warnings": list(recorded_warnings(previous))}
             publisher = Publisher(out, existing, inputs.record, True, inputs.cache_dir)
             return _bodies_only(publisher, recalled.site, recalled.editions, kept, inputs,
                                 options, store, started, timings, _held(recalled.states),
@@ -108,20 +120,28 @@ def run(inputs: Inputs, settings: Settings, plan: Plan, store: Store, started: f
         if plan.work == "parse":
             plan = decide(previous, replace(inputs.facts, inputs=cast(str, summary["inputs"]),
                                             structure=structure))
-        if plan.work == "record":
+        if plan.work == "record" and not content.problems:
             # Only the clock moved: record the new window so the next build stops sooner.
             rewrite_summary(out, inputs.cache_dir, inputs.record, {**previous, **summary})
             lap("unchanged")
             return BuildResult(int(str(previous.get("pages", 0))),
                                int(str(previous.get("feeds", 0))), 0,
                                time.perf_counter() - started, str(out), tuple(timings),
-                               _held(states), plan.reason)
+                               _held(states), plan.reason, recorded_warnings(previous))
         summary["structure"] = structure
         summary["bodies"] = body_edits.bodies(content.articles)
-        site = assemble(config, content, options.drafts, now, options.future)
+        try:
+            site = assemble(config, content, options.drafts, now, options.future)
+        except ContentError as exc:
+            raise ContentError([*content.problems, *exc.problems]) from None
         editions = cut_all(site, now, options.include_current,
                            i18n.patterns(the_theme.layers, config.language, WORDS,
                                          {**TITLE_SAMPLE, "name": config.title}, root))
+        problems = [*content.problems, *site_files.check_notes(site, editions, now)]
+        if problems:  # every problem at once: the addresses too, before nothing is kept
+            planned = pages.plan(site, editions) + plan_digests(site, editions)
+            raise ContentError(problems + _collisions(site, editions, planned, statics, root))
+        summary["warnings"] = sorted(str(w) for w in content.warnings)
         if options.cache:
             body_edits.save(store, inputs.frame, structure, inputs.found, states, content,
                             site, editions)
@@ -130,6 +150,10 @@ def run(inputs: Inputs, settings: Settings, plan: Plan, store: Store, started: f
             return _bodies_only(publisher, site, editions, summary, inputs, options, store,
                                 started, timings, _held(states), plan)
         planned = pages.plan(site, editions) + plan_digests(site, editions)
+        problems = _collisions(site, editions, planned, statics, root)
+        if problems:
+            raise ContentError(problems)
+        own_robots = any(path == routes.ROBOTS for path, _, _ in site.files)
         lap("plan")
         publisher = Publisher(out, existing, inputs.record, options.cache, inputs.cache_dir)
         render_changed(Job(the_theme, planned, digester, root, store, config), publisher,
@@ -141,10 +165,12 @@ def run(inputs: Inputs, settings: Settings, plan: Plan, store: Store, started: f
         if config.search:
             search.update_index(publisher, search.shard_of(site), options.refresh_search,
                                 options.jobs)
-        for extra in (sitemap(config, planned), robots(config)):
+        for extra in [sitemap(config, planned)] + ([] if own_robots else [robots(config)]):
             digest = of_bytes(extra.data)
             if not publisher.unchanged(extra.path, digest):
                 publisher.write(extra.path, extra.data, digest)
+        site_files.publish(site, publisher, inputs.cache_dir if options.cache else None,
+                           options.jobs)
         for path, data, digest in statics:
             if not publisher.unchanged(path, digest):
                 publisher.write(path, data, digest)
@@ -164,7 +190,27 @@ def run(inputs: Inputs, settings: Settings, plan: Plan, store: Store, started: f
     finally:
         store.close()
     return BuildResult(len(planned), feed_count, changed, time.perf_counter() - started,
-                       str(out), tuple(timings), site.held_back, plan.reason)
+                       str(out), tuple(timings), site.held_back, plan.reason,
+                       recorded_warnings(summary))
+
+
+def _collisions(site: Site, editions: Editions, planned: list[Page],
+                statics: tuple[tuple[str, bytes, str], ...], root: Path) -> list[Problem]:
+    """Report the site's own files that would land where the build writes."""
+    own_robots = any(path == routes.ROBOTS for path, _, _ in site.files)
+    return site_files.check_collisions(
+        site, _generated(site, editions, planned, statics, own_robots), root)
+
+
+def _generated(site: Site, editions: Editions, planned: list[Page],
+               statics: tuple[tuple[str, bytes, str], ...], own_robots: bool) -> list[str]:
+    """Return every path the build writes itself (the search index aside)."""
+    paths = [p.path for p in planned] + [path for path, _, _ in statics]
+    paths += [f for spec in feeds.specs(site) for f in routes.feed_files(spec.path)]
+    scopes = [""] + [b.path for b in site.briefings if editions.by_briefing.get(b.slug)]
+    if editions.site:
+        paths += [f for scope in scopes for f in routes.feed_files(routes.digests(scope))]
+    return paths + [routes.SITEMAP] + ([] if own_robots else [routes.ROBOTS])
 
 
 def _summary(digester: Digester, inputs: Inputs, states: list[str],
@@ -211,7 +257,9 @@ def _bodies_only(publisher: Publisher, site: Site, editions: Editions,
     changed = publisher.commit()
     lap("publish")
     return BuildResult(page_count, feed_count, changed, time.perf_counter() - started,
-                       str(inputs.out), tuple(timings), held, plan.reason)
+                       str(inputs.out), tuple(timings), held, plan.reason,
+                       recorded_warnings(summary))
+
 
 
 def _held(states: list[str]) -> tuple[tuple[str, int], ...]:
@@ -235,14 +283,17 @@ def _digest_feeds(site: Site, editions: Editions, digester: Digester, publisher:
         # The articles' featured images too, which a body may show: their size is read from
         # the image file, which the card (a digest of the parsed front matter) does not cover.
         pictures = [a.picture for e in own for g in e.groups for a in g.articles]
-        digest = digester.digest("digest-feed", scope, own, pictures, site.config)
+        notes = notes_of(site)
+        digest = digester.digest("digest-feed", scope, own, pictures, site.config,
+                                 [notes.get((e.scope, e.key)) for e in own])
         paths = routes.feed_files(routes.digests(scope.path if scope else ""))
         if all(publisher.unchanged(path, digest) for path in paths):
             continue
         bodies = {}
         for edition in own:
             fragment = theme.render_page(the_theme, Page("", "digest_body.html", {
-                "site": site.config, "edition": edition, "scope": scope}), root)
+                "site": site.config, "edition": edition, "scope": scope,
+                "note": notes.get((edition.scope, edition.key))}), root)
             if isinstance(fragment, Problem):
                 raise ThemeError([fragment])
             bodies[edition.key] = fragment

@@ -20,6 +20,12 @@ PAGE = "index.html"
 EMAIL = ("email.html", "email")  # an edition's email copy: (file, page kind)
 EMAIL_TEXT = ("email.txt", "text")  # and its plain-text part
 
+PAGEFIND = "pagefind/"  # the search index
+STATIC = "static/"  # the theme's files
+# First folders of the site's own routes: a page of its own (content/pages/) cannot take one.
+RESERVED = ("articles", "briefings", "tags", "digests", "archive", "search", "pagefind",
+            "static", "page")
+
 RSS = "feed.xml"
 ATOM = "atom.xml"
 # Each feed format: (file name, format, media type, label).

@@ -11,16 +11,23 @@ from pathlib import Path
 
 from generator.errors import Problem
 
-FOLDERS = (("content/briefings", "briefing"), ("content/articles", "article"))
+# Content folders that must not be symbolic links leading out of the site.
+FOLDERS = ("content/briefings", "content/articles", "content/pages", "content/digests")
+CONTENT = "content"
+STATIC = "static"  # the site's own files, copied to the output root as they are
+BUNDLE = "index.md"  # a folder holding it is a page bundle: the page and its files
+# The kinds of file the build reads: Markdown it renders, and files it publishes as they are.
+MARKDOWN_KINDS = ("article", "briefing", "page", "note")
 
 
 @dataclass(frozen=True)
 class Source:
-    """One content file found on disk."""
+    """One file found on disk that the build reads."""
 
-    kind: str
+    kind: str  # article, briefing, page, note; asset (a bundle's file); static (static/)
     path: str  # relative to the site root, with forward slashes
     file: str
+    bundle: str = ""  # the bundle folder ("content/articles/x/") of an index.md or its files
 
 
 @dataclass(frozen=True)
@@ -39,9 +46,11 @@ def _utf8(name: str) -> bool:
     return True
 
 
-def scan(root: Path, folder: str, kind: str, problems: list[Problem]) -> list[Source]:
-    """List `*.md` files under a folder, refusing symlinks that loop or lead out of the site."""
-    found: list[Source] = []
+def walk(root: Path, folder: str, problems: list[Problem], hidden: bool = False
+         ) -> list[tuple[str, str]]:
+    """List the files under a folder as (site path, file), refusing symlinks that loop or
+    lead out of the site; names starting with "." are skipped unless `hidden`."""
+    found: list[tuple[str, str]] = []
     real_root = root.resolve()
     top = root / folder
     pending = [(folder + "/", str(top))] if top.is_dir() else []
@@ -63,6 +72,8 @@ def scan(root: Path, folder: str, kind: str, problems: list[Problem]) -> list[So
         # under the same path.
         for entry in reversed(entries):
             rel = prefix + entry.name
+            if entry.name.startswith(".") and not hidden:
+                continue  # an editor's or the system's own (.DS_Store, .obsidian/)
             if not _utf8(entry.name):
                 # Its name could not be written into URLs, feeds or the cache's keys.
                 problems.append(Problem(rel, None, "has a file name that is not UTF-8 text; "
@@ -75,9 +86,66 @@ def scan(root: Path, folder: str, kind: str, problems: list[Problem]) -> list[So
                     continue
             if entry.is_dir():
                 pending.append((rel + "/", entry.path))
-            elif entry.name.endswith(".md") and entry.is_file():
-                found.append(Source(kind, rel, entry.path))
-    return sorted(found, key=lambda s: s.path)
+            elif entry.is_file():
+                found.append((rel, entry.path))
+    return sorted(found)
+
+
+UNUSED = ("is a Markdown file Briefings does not use: articles go in content/articles/, "
+          "briefings in content/briefings/<slug>.md, pages in content/pages/ and editors' "
+          "notes in content/digests/<edition>.md; move it there or delete it")
+
+
+def classify(files: list[tuple[str, str]], problems: list[Problem]) -> list[Source]:
+    """Tell what each file under content/ is: a page to render, a bundle's file, or unused."""
+    bundles = {rel[: -len(BUNDLE)] for rel, _ in files
+               if rel.endswith("/" + BUNDLE) and rel.split("/")[1] in ("articles", "pages")}
+    sources: list[Source] = []
+    for rel, file in files:
+        parts = rel.split("/")
+        section = parts[1] if len(parts) > 2 else ""
+        markdown = rel.endswith(".md")
+        if section in ("articles", "pages"):
+            kind = section[:-1]
+            owner = _owner(rel, bundles)
+            if owner and rel == owner + BUNDLE:
+                outer = _owner(owner[:-1], bundles)
+                if outer:
+                    problems.append(Problem(rel, None, f"is a page bundle inside the page "
+                                            f"bundle {outer}; move one of them out"))
+                else:
+                    sources.append(Source(kind, rel, file, owner))
+            elif owner:
+                if markdown:
+                    problems.append(Problem(rel, None, f"is a Markdown file inside the page "
+                                            f"bundle {owner}, which publishes only its "
+                                            f"{BUNDLE}; merge it into {owner}{BUNDLE} or move "
+                                            "it out of the folder"))
+                else:
+                    sources.append(Source("asset", rel, file, owner))
+            elif markdown:
+                sources.append(Source(kind, rel, file))
+        elif not markdown:
+            continue  # not published: only a bundle's files are
+        elif section == "briefings" and len(parts) == 3:
+            sources.append(Source("briefing", rel, file))
+        elif (section == "briefings" and len(parts) == 5 and parts[3] == "digests") or (
+                section == "digests" and len(parts) == 3):
+            sources.append(Source("note", rel, file))
+        else:
+            problems.append(Problem(rel, None, UNUSED))
+    return sources
+
+
+def _owner(rel: str, bundles: set[str]) -> str:
+    """Return the innermost bundle folder holding a path, or ""."""
+    cut = rel.rfind("/")
+    while cut > 0:
+        folder = rel[: cut + 1]
+        if folder in bundles:
+            return folder
+        cut = rel.rfind("/", 0, cut)
+    return ""
 
 
 def _link_problem(path: str, real_root: Path) -> str | None:
@@ -115,13 +183,15 @@ def read_sources(root: Path) -> Found:
     # linked out of the site would publish whatever it leads to. Nothing is read then, so
     # the refusal is not buried under "unknown briefing" errors that follow from it.
     real_root = root.resolve()
-    for folders in (("content",), tuple(folder for folder, _ in FOLDERS)):
+    for folders in ((CONTENT, STATIC), FOLDERS):
         refused = [Problem(folder, None, why) for folder in folders
                    for why in [_link_problem(str(root / folder), real_root)] if why]
         if refused:
             return Found((), tuple(refused))
     problems: list[Problem] = []
-    sources = [s for folder, kind in FOLDERS for s in scan(root, folder, kind, problems)]
+    sources = classify(walk(root, CONTENT, problems), problems)
+    sources += [Source("static", rel, file) for rel, file in walk(root, STATIC, problems, True)]
+    sources.sort(key=lambda s: s.path)
     # One thread: measured faster than a thread pool, which fights over the GIL. The bytes
     # are dropped once hashed (30,000 articles hold 130 MB); a parse reads them again.
     files: list[tuple[Source, str | OSError]] = []

@@ -7,10 +7,11 @@ import unicodedata
 from collections import Counter
 from datetime import UTC, datetime
 
-from generator import slugs
+from generator import images, slugs
 from generator.content import Content
 from generator.errors import ContentError, Problem
-from generator.model import Article, Briefing, Site, SiteConfig, Tag
+from generator.model import Article, Briefing, Site, SiteConfig, Standalone, Tag
+from generator.scan import BUNDLE
 
 
 def status(article: Article, now: datetime, drafts: bool, future: bool) -> str:
@@ -36,7 +37,8 @@ def assemble(config: SiteConfig, content: Content, drafts: bool = False,
     # Newest first; the slug breaks ties so that the order never depends on the disk.
     articles.sort(key=lambda a: (-a.date.timestamp(), a.slug))
     briefings = sorted(content.briefings, key=lambda b: (b.weight, b.title.casefold(), b.slug))
-    _check_collisions([*articles, *expired], briefings)
+    pages = sorted(content.pages, key=lambda p: (p.weight, p.title.casefold(), p.slug))
+    _check_collisions([*articles, *expired], briefings, pages)
     tags = _tags(articles, config.slugify)
     tag_of_name = {name: tag for tag in tags for name in tag.spellings}
     by_briefing: dict[str, list[Article]] = {}
@@ -46,16 +48,56 @@ def assemble(config: SiteConfig, content: Content, drafts: bool = False,
             by_briefing.setdefault(slug, []).append(article)
         for tag_slug in dict.fromkeys(tag_of_name[name].slug for name in article.tags):
             by_tag.setdefault(tag_slug, []).append(article)
+    files, resized = _files(content, [*articles, *expired, *pages])
+    icons = [path for path, _, _ in content.statics if path in FAVICONS]
     return Site(config, tuple(articles), tuple(briefings), tags,
                 {k: tuple(v) for k, v in by_briefing.items()},
                 {k: tuple(v) for k, v in by_tag.items()}, tag_of_name,
-                {b.slug: b for b in briefings}, tuple(expired), tuple(sorted(held.items())))
+                {b.slug: b for b in briefings}, tuple(expired), tuple(sorted(held.items())),
+                tuple(pages), content.notes, files, resized, min(icons, default=""))
 
 
-def _check_collisions(articles: list[Article], briefings: list[Briefing]) -> None:
+FAVICONS = ("favicon.svg", "favicon.ico", "favicon.png")  # the site's own, at its root
+
+
+def _files(content: Content, published: list[Article | Standalone]
+           ) -> tuple[tuple[tuple[str, str, str], ...],
+                      tuple[tuple[str, str, str, tuple[int, ...]], ...]]:
+    """Return the files published as they are, and the images to resize, in path order.
+
+    Only published pages bring their bundles' files: a draft's photo stays unpublished.
+    """
+    files = [(path, file, digest) for path, file, digest in content.statics]
+    resized = []
+    problems = []
+    for item in published:
+        if not item.source_path.endswith("/" + BUNDLE):
+            continue
+        folder = item.source_path[: -len(BUNDLE)]
+        own = content.bundles.get(folder, ())
+        names = {name for name, _, _ in own}
+        if "index.html" in names:
+            problems.append(Problem(folder + "index.html", None, (
+                f"would replace the page {item.path}index.html; rename the file")))
+        files += [(item.path + name, file, digest) for name, file, digest in own]
+        by_name = {name: (file, digest) for name, file, digest in own}
+        for name, widths in content.resized.get(folder, ()):
+            file, digest = by_name[name]
+            taken = [images.variant_name(name, w) for w in widths
+                     if images.variant_name(name, w) in names]
+            problems += [Problem(folder + copy, None, (
+                f"has the name of a resized copy of {name}; rename it")) for copy in taken]
+            resized.append((item.path + name, file, digest, widths))
+    if problems:
+        raise ContentError(problems)
+    return tuple(sorted(files)), tuple(sorted(resized))
+
+
+def _check_collisions(articles: list[Article], briefings: list[Briefing],
+                      pages: list[Standalone]) -> None:
     claimed: dict[str, str] = {}
     problems: list[Problem] = []
-    items: list[Article | Briefing] = [*briefings, *articles]
+    items: list[Article | Briefing | Standalone] = [*briefings, *articles, *pages]
     for item in items:
         key = slugs.collision_key(item.path)
         first = claimed.setdefault(key, item.source_path)
