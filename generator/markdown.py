@@ -18,7 +18,7 @@ from mdit_py_plugins.footnote import footnote_plugin
 from generator.bodyurls import absolutize, rebase, to_uri
 from generator.sanitize import removals, sanitize, scheme
 
-__all__ = ["Rendered", "absolutize", "rebase", "render", "render_body", "sanitize", "to_uri"]
+__all__ = ["Rendered", "absolutize", "rebase", "render_body", "sanitize", "to_uri"]
 
 Resolve = Callable[[str], "dict[str, str] | None"]
 
@@ -141,12 +141,6 @@ def render_body(body: str, raw_html: str, embeds: tuple[str, ...] = (),
         html = sanitize(html, embeds)
     return Rendered(html, first_paragraph(tokens), tuple(dict.fromkeys(warnings)),
                     tuple(references))
-
-
-def render(body: str, raw_html: str) -> tuple[str, str]:
-    """Render a Markdown body; return its HTML and the plain text of its first paragraph."""
-    rendered = render_body(body, raw_html)
-    return rendered.html, rendered.first
 
 
 def _reference(url: str) -> bool:

@@ -24,7 +24,7 @@ Check = Callable[[Path], None]
 
 CONFIG = 'title: "Test Briefings"\nbase_url: "https://example.org/"\n'
 ARTICLE = "---\ntitle: A title\ndate: 2025-12-05\n{extra}---\nBody.\n"
-FIRST = "content/articles/first.md"
+FIRST = "content/articles/first/index.md"
 CAFE_NFC = unicodedata.normalize("NFC", "café")
 CAFE_NFD = unicodedata.normalize("NFD", "café")
 ARTICLE_TEMPLATE = "themes/default/templates/article.html"

@@ -28,7 +28,7 @@ from tests.preview_driver import free_port
 MEMORY_LIMIT = 1 << 30  # bytes of address space a child may map
 TIMEOUT = 120  # seconds; generous for a loaded machine, an honest run takes one or two
 ALIAS_MESSAGE = "YAML aliases are not allowed here; write the value out"
-FIRST = "content/articles/first.md"
+FIRST = "content/articles/first/index.md"
 CONFIG = 'title: "Test Briefings"\nbase_url: "https://example.org/"\nsearch: false\n'
 # Terminal control characters, DEL and C1 controls: none may reach the terminal raw.
 RAW_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")

@@ -287,7 +287,7 @@ def test_sigterm_while_starting_up_ends_as_interrupted(tmp_path: Path, delay: fl
                            cwd=REPO, capture_output=True, text=True, env=env, check=False)
     assert first.returncode == 0, first.stderr
     before = tree_digest(site / "public")
-    first_md = site / "content/articles/first.md"
+    first_md = site / "content/articles/first/index.md"
     first_md.write_text(first_md.read_text(encoding="utf-8").replace("---\n", "---\nauthor: X\n",
                                                                       1), encoding="utf-8")
     proc = subprocess.Popen([sys.executable, "-m", "generator", "build", "--site", str(site)],

@@ -14,7 +14,7 @@ import pytest
 
 from generator import model
 from generator.bodyurls import absolutize, rebase, to_uri
-from generator.markdown import Rendered, render, render_body
+from generator.markdown import Rendered, render_body
 from generator.sanitize import EMBED_ATTRIBUTES
 from generator.schema import Invalid, text_list
 from generator.yamlload import YamlProblem, load
@@ -298,10 +298,10 @@ def test_local_references_are_reported_with_their_lines() -> None:
     )
 
 
-def test_render_keeps_its_old_shape_until_every_caller_moves() -> None:
-    html, first = render("Para *one*.\n", "sanitize")
-    assert (html, first) == ("<p>Para <em>one</em>.</p>\n", "Para one.")
-    assert isinstance(render_body("x", "sanitize"), Rendered)
+def test_render_body_returns_html_and_the_first_paragraph() -> None:
+    rendered = render_body("Para *one*.\n", "sanitize")
+    assert isinstance(rendered, Rendered)
+    assert (rendered.html, rendered.first) == ("<p>Para <em>one</em>.</p>\n", "Para one.")
 
 
 SAME_ORIGIN = ("“allow-scripts” and “allow-same-origin” is not recommended, because it "

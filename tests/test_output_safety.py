@@ -138,7 +138,7 @@ def test_unchanged_files_keep_inode_and_mtime(site: Path) -> None:
     assert build(site).exit_code == 0
     public = site / "public"
     before = stats(public)
-    first = site / "content/articles/first.md"
+    first = site / "content/articles/first/index.md"
     first.write_text(first.read_text(encoding="utf-8") + "\nAn added closing paragraph.\n",
                      encoding="utf-8")
 
