@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import pickle
 import shutil
 import time
 from collections.abc import Callable
@@ -26,7 +27,7 @@ from generator.fingerprint import Digester, code_digest, of_bytes
 from generator.ledger import exclusive, recorded_warnings
 from generator.model import BuildResult, SiteConfig
 from generator.output import check_output_dir, refuse_output_dir
-from generator.scan import read_sources
+from generator.scan import Memo, read_sources
 
 Progress = Callable[[str, int, int], None]
 
@@ -83,7 +84,12 @@ def _build(options: BuildOptions, root: Path, config: SiteConfig, the_theme: the
         timings.append((name, time.perf_counter() - started - sum(t for _, t in timings)))
 
     existing, record = check_output_dir(out, options.force, cache_dir)
-    found = read_sources(root)
+    memo_file = cache_dir / "files.pickle" if cache_dir and options.cache else None
+    memo = _load_memo(memo_file)
+    before = dict(memo) if memo is not None else None
+    found = read_sources(root, memo)
+    if memo_file is not None and memo != before:
+        _save_memo(memo_file, memo)
     templates = theme.templates_digest(the_theme, root)
     digester = Digester(templates)
     statics = tuple((path, data, of_bytes(data)) for path, source
@@ -154,6 +160,32 @@ def _edition_cut(config: SiteConfig, include_current: bool, now: datetime
     tz = dates.zone(config.digests.timezone or config.timezone)
     return include_current, period_start(now.astimezone(tz).date(),
                                          config.digests).isoformat()
+
+
+MEMO_SCHEMA = 1
+
+
+def _load_memo(file: Path | None) -> Memo | None:
+    """Return the digests of published-as-is files the previous build read ({} if none)."""
+    if file is None:
+        return None
+    try:
+        with open(file, "rb") as handle:
+            schema, memo = pickle.load(handle)
+        return memo if schema == MEMO_SCHEMA and isinstance(memo, dict) else {}
+    except Exception:  # missing, damaged or foreign: read every file again
+        return {}
+
+
+def _save_memo(file: Path, memo: Memo | None) -> None:
+    temp = file.with_suffix(f".{os.getpid()}.tmp")
+    try:
+        with open(temp, "wb") as handle:
+            pickle.dump((MEMO_SCHEMA, memo), handle, pickle.HIGHEST_PROTOCOL)
+        os.replace(temp, file)
+    except OSError:  # it only saves time
+        with contextlib.suppress(OSError):
+            temp.unlink()
 
 
 def _bytecode_dir(cache_dir: Path) -> Path:

@@ -160,7 +160,7 @@ def _briefing(record: ParsedFile, html: str, mode: str,
     # Kept even without a title (already reported), so articles citing it raise no more.
     return Briefing(record.path, slug, v.get("title", ""),
                     v.get("summary") or record.first_paragraph, v.get("weight", 0),
-                    v.get("updated"), html)
+                    v.get("updated"), html, v.get("summary", ""))
 
 
 def _article(record: ParsedFile, key: str, config: SiteConfig, known: set[str],

@@ -93,9 +93,20 @@ def decide(previous: Mapping[str, object], facts: Facts) -> Plan:
     return Plan("pages", f"{count} changed: render the pages whose digest changed", edited)
 
 
+# What each kind of edited file is called, by where it lives.
+KINDS = (("content/articles/", "article"), ("content/briefings/", "briefing"),
+         ("content/pages/", "page"), ("content/digests/", "note"), ("static/", "site file"))
+
+
 def _count(edited: frozenset[str]) -> str:
-    articles = sum(1 for path in edited if path.startswith("content/articles/"))
-    briefings = len(edited) - articles
-    words = [f"{n} {name}{'s' if n != 1 else ''}"
-             for n, name in ((articles, "article"), (briefings, "briefing")) if n]
-    return " and ".join(words)
+    counts: dict[str, int] = {}
+    for path in edited:
+        name = next((n for prefix, n in KINDS if path.startswith(prefix)), "file")
+        if "/digests/" in path and path.startswith("content/briefings/"):
+            name = "note"
+        elif name in ("article", "page") and not path.endswith(".md"):
+            name = "bundle file"
+        counts[name] = counts.get(name, 0) + 1
+    order = [n for _, n in KINDS] + ["bundle file", "file"]
+    words = [f"{counts[n]} {n}{'s' if counts[n] != 1 else ''}" for n in order if n in counts]
+    return ", ".join(words[:-1]) + " and " + words[-1] if len(words) > 1 else words[0]

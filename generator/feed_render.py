@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import html
 from pathlib import Path
 
-from generator import feeds, parallel, routes
+from generator import feeds, i18n, parallel, routes, theme
 from generator.cache import Store
 from generator.content import body_html
+from generator.digest_pages import notes_of
+from generator.editions import Edition, Editions
+from generator.errors import Problem, ThemeError
 from generator.fingerprint import Digester
-from generator.model import Article, Output, Site
+from generator.model import Article, Briefing, Output, Page, Site
 from generator.output import Publisher
 
 # A feed takes about 25 ms (50 items, each body made absolute): worth a process from two on.
@@ -59,3 +63,45 @@ def publish_feeds(site: Site, digester: Digester, publisher: Publisher, store: S
         for output in outputs:
             publisher.write(output.path, output.data, digest)
     return len(routes.FEEDS) * len(specs)
+
+
+def publish_digest_feeds(site: Site, editions: Editions, digester: Digester,
+                         publisher: Publisher,
+                         the_theme: theme.Theme, root: Path) -> int:
+    """Stage the digest feeds (site-wide and per briefing) whose editions changed."""
+    count = 0
+    scopes: list[tuple[Briefing | None, tuple[Edition, ...]]] = [(None, editions.site)]
+    scopes += [(b, editions.by_briefing[b.slug]) for b in site.briefings
+               if editions.by_briefing.get(b.slug)]
+    for scope, own in scopes:
+        if not own:
+            continue
+        count += len(routes.FEEDS)
+        # The articles' featured images too, which a body may show: their size is read from
+        # the image file, which the card (a digest of the parsed front matter) does not cover.
+        pictures = [a.picture for e in own for g in e.groups for a in g.articles]
+        notes = notes_of(site)
+        digest = digester.digest("digest-feed", scope, own, pictures, site.config,
+                                 [notes.get((e.scope, e.key)) for e in own])
+        paths = routes.feed_files(routes.digests(scope.path if scope else ""))
+        if all(publisher.unchanged(path, digest) for path in paths):
+            continue
+        bodies, summaries = {}, {}
+        t = i18n.translator(the_theme.layers, site.config.language)
+        for edition in own:
+            # In the site's language, as the email's preheader counts them.
+            briefs = sum(1 for g in edition.groups if g.briefing is not None)
+            counted = t("articles", n=edition.count)
+            summaries[edition.key] = html.unescape(str(  # markup, made plain text again
+                t("email_summary", articles=counted, briefings=t("briefings_count", n=briefs))
+                if scope is None and briefs else counted))
+            fragment = theme.render_page(the_theme, Page("", "digest_body.html", {
+                "site": site.config, "edition": edition, "scope": scope,
+                "note": notes.get((edition.scope, edition.key))}), root)
+            if isinstance(fragment, Problem):
+                raise ThemeError([fragment])
+            bodies[edition.key] = fragment
+        for output in feeds.render_digest_feeds(site, scope, own, bodies, summaries,
+                                                editions.words):
+            publisher.write(output.path, output.data, digest)
+    return count

@@ -153,7 +153,8 @@ def _entry(fg: FeedGenerator, site: Site, article: Article, url: str,
 
 
 def render_digest_feeds(site: Site, scope: Briefing | None, editions: tuple[Edition, ...],
-                        bodies: dict[str, str], words: Mapping[str, str]) -> list[Output]:
+                        bodies: dict[str, str], summaries: dict[str, str],
+                        words: Mapping[str, str]) -> list[Output]:
     """Render the digest feed of the site or of one briefing: one item per edition."""
     cfg = site.config
     folder = routes.digests(scope.path if scope else "")
@@ -174,10 +175,7 @@ def render_digest_feeds(site: Site, scope: Briefing | None, editions: tuple[Edit
         entry.updated(edition.end)
         body = clean(markdown.absolutize(bodies[edition.key], url))
         entry.content(body, type="html")
-        briefs = sum(1 for g in edition.groups if g.briefing is not None)
-        summary = (f"{edition.count} article{'s' if edition.count != 1 else ''}"
-                   + (f" across {briefs} briefing{'s' if briefs != 1 else ''}"
-                      if not scope and briefs else ""))
+        summary = summaries[edition.key]
         # Plain text, escaped for RSS's <description> like an article's summary.
         entry.summary(as_html(summary), type="html")
         json_items.append(json_feed.edition_item(url, edition.title, body, summary,

@@ -134,6 +134,7 @@ class Briefing:
     weight: int
     updated: datetime | None
     html: str
+    lede: str = ""  # the summary the editor wrote, shown above the overview; never derived
 
     @property
     def path(self) -> str:

@@ -28,13 +28,13 @@ from generator.cache import Store
 from generator.config import TITLE_SAMPLE
 from generator.content import parse_settings, read_content
 from generator.decide import Facts, Plan, decide
-from generator.digest_pages import notes_of, plan_digests
-from generator.editions import WORDS, Edition, Editions, cut_all
-from generator.errors import ContentError, Interrupted, Problem, ThemeError
-from generator.feed_render import publish_feeds
+from generator.digest_pages import plan_digests
+from generator.editions import WORDS, Editions, cut_all
+from generator.errors import ContentError, Interrupted, Problem
+from generator.feed_render import publish_digest_feeds, publish_feeds
 from generator.fingerprint import Digester, of_bytes
 from generator.ledger import Record, recorded_warnings
-from generator.model import Briefing, BuildResult, Page, Site, SiteConfig
+from generator.model import BuildResult, Page, Site, SiteConfig
 from generator.output import Publisher, rewrite_summary
 from generator.render import Job, render_changed
 from generator.scan import Found
@@ -160,7 +160,8 @@ def run(inputs: Inputs, settings: Settings, plan: Plan, store: Store, started: f
                        options.jobs, options.progress)
         lap("render")
         feed_count = publish_feeds(site, digester, publisher, store, root, options.jobs)
-        feed_count += _digest_feeds(site, editions, digester, publisher, the_theme, root)
+        feed_count += publish_digest_feeds(site, editions, digester, publisher, the_theme,
+                                           root)
         lap("feeds")
         if config.search:
             search.update_index(publisher, search.shard_of(site), options.refresh_search,
@@ -169,7 +170,7 @@ def run(inputs: Inputs, settings: Settings, plan: Plan, store: Store, started: f
             digest = of_bytes(extra.data)
             if not publisher.unchanged(extra.path, digest):
                 publisher.write(extra.path, extra.data, digest)
-        site_files.publish(site, publisher, inputs.cache_dir if options.cache else None,
+        site_files.publish(site, publisher, root, inputs.cache_dir if options.cache else None,
                            options.jobs)
         for path, data, digest in statics:
             if not publisher.unchanged(path, digest):
@@ -268,35 +269,3 @@ def _held(states: list[str]) -> tuple[tuple[str, int], ...]:
         if state in ("draft", "scheduled"):
             counts[state] = counts.get(state, 0) + 1
     return tuple(sorted(counts.items()))
-
-
-def _digest_feeds(site: Site, editions: Editions, digester: Digester, publisher: Publisher,
-                  the_theme: theme.Theme, root: Path) -> int:
-    count = 0
-    scopes: list[tuple[Briefing | None, tuple[Edition, ...]]] = [(None, editions.site)]
-    scopes += [(b, editions.by_briefing[b.slug]) for b in site.briefings
-               if editions.by_briefing.get(b.slug)]
-    for scope, own in scopes:
-        if not own:
-            continue
-        count += len(routes.FEEDS)
-        # The articles' featured images too, which a body may show: their size is read from
-        # the image file, which the card (a digest of the parsed front matter) does not cover.
-        pictures = [a.picture for e in own for g in e.groups for a in g.articles]
-        notes = notes_of(site)
-        digest = digester.digest("digest-feed", scope, own, pictures, site.config,
-                                 [notes.get((e.scope, e.key)) for e in own])
-        paths = routes.feed_files(routes.digests(scope.path if scope else ""))
-        if all(publisher.unchanged(path, digest) for path in paths):
-            continue
-        bodies = {}
-        for edition in own:
-            fragment = theme.render_page(the_theme, Page("", "digest_body.html", {
-                "site": site.config, "edition": edition, "scope": scope,
-                "note": notes.get((edition.scope, edition.key))}), root)
-            if isinstance(fragment, Problem):
-                raise ThemeError([fragment])
-            bodies[edition.key] = fragment
-        for output in feeds.render_digest_feeds(site, scope, own, bodies, editions.words):
-            publisher.write(output.path, output.data, digest)
-    return count

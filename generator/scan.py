@@ -177,8 +177,17 @@ def digest_of(raw: bytes) -> str:
     return digest.hexdigest()
 
 
-def read_sources(root: Path) -> Found:
-    """Scan `content/` and read every file."""
+Memo = dict[str, tuple[tuple[int, ...], str]]  # path → (what stat says, digest)
+
+
+def read_sources(root: Path, memo: Memo | None = None) -> Found:
+    """Scan `content/` and `static/` and digest every file.
+
+    With a memo (from the previous build), a published-as-is file (an image, a PDF) whose
+    size, times and inode are unchanged keeps its digest instead of being read again: a
+    thousand photos hold most of a gigabyte. The memo is updated in place. Markdown files
+    are always read.
+    """
     # The folders themselves are held to the rule of the links in them: a `content/articles`
     # linked out of the site would publish whatever it leads to. Nothing is read then, so
     # the refusal is not buried under "unknown briefing" errors that follow from it.
@@ -195,11 +204,26 @@ def read_sources(root: Path) -> Found:
     # One thread: measured faster than a thread pool, which fights over the GIL. The bytes
     # are dropped once hashed (30,000 articles hold 130 MB); a parse reads them again.
     files: list[tuple[Source, str | OSError]] = []
+    kept: Memo = {}
     for source in sources:
         try:
-            files.append((source, _digest_file(source.file)))
+            if memo is None or source.kind in MARKDOWN_KINDS:
+                files.append((source, _digest_file(source.file)))
+                continue
+            # ctime moves with every write and cannot be set back: a file changed in place
+            # with its size and mtime restored still differs here.
+            info = os.stat(source.file)
+            seen = (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino, info.st_dev)
+            known = memo.get(source.path)
+            digest = known[1] if known is not None and known[0] == seen else \
+                _digest_file(source.file)
+            kept[source.path] = (seen, digest)
+            files.append((source, digest))
         except OSError as exc:
             files.append((source, exc))
+    if memo is not None:
+        memo.clear()
+        memo.update(kept)
     return Found(tuple(files), tuple(problems))
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from generator import images, routes, slugs
 from generator.editions import Editions, key_of, period_start, zone_of
-from generator.errors import Problem, display_path
+from generator.errors import ContentError, Problem, display_path
 from generator.model import Site
 from generator.output import Publisher
 from generator.schema import suggest
@@ -53,7 +53,8 @@ def check_collisions(site: Site, generated: Iterable[str], root: Path) -> list[P
     return problems
 
 
-def publish(site: Site, publisher: Publisher, cache_dir: Path | None, jobs: int) -> None:
+def publish(site: Site, publisher: Publisher, root: Path, cache_dir: Path | None,
+            jobs: int) -> None:
     """Stage the files that changed, and the resized copies of images that changed."""
     for path, file, digest in site.files:
         if not publisher.unchanged(path, digest):
@@ -66,9 +67,16 @@ def publish(site: Site, publisher: Publisher, cache_dir: Path | None, jobs: int)
             todo.append((path, file, digest, missing))
     if not todo:
         return
-    made = images.make_variants([(digest, file, widths) for _, file, digest, widths in todo],
-                                cache_dir, jobs)
+    # Written as they arrive: a thousand photos' copies need not all be held at once.
+    paths: dict[tuple[str, int], list[str]] = {}
     for path, _, digest, widths in todo:
         for width in widths:
-            publisher.write(images.variant_name(path, width), made[(digest, width)],
-                            images.variant_digest(digest, width))
+            paths.setdefault((digest, width), []).append(images.variant_name(path, width))
+    try:
+        for digest, width, data in images.each_variant(
+                [(digest, file, widths) for _, file, digest, widths in todo], cache_dir, jobs):
+            for path in paths.get((digest, width), ()):
+                publisher.write(path, data, images.variant_digest(digest, width))
+    except images.ImageProblem as exc:  # its header read well, its pixels do not
+        raise ContentError([Problem(display_path(Path(exc.source), root), None,
+                                    exc.message)]) from None
