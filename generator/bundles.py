@@ -15,8 +15,9 @@ from urllib.parse import quote, unquote, urlsplit
 from generator import images
 from generator.errors import Problem
 
-# Which part of the page an image shows in: fills the text column, or the screen below it.
-SIZES = "(min-width: 46rem) 44rem, 100vw"
+# How wide a body image shows: the default theme's text column (42rem, with 1.25rem of page
+# margin each side), or the screen less those margins below it. The browser picks the copy.
+SIZES = "(max-width: 44.5rem) calc(100vw - 2.5rem), 42rem"
 
 Bundle = tuple[tuple[str, str, str], ...]  # (name within the bundle, file, digest)
 

@@ -190,7 +190,10 @@ def _palettized(image: Image.Image, form: str) -> Image.Image:
         flat.putpalette(entries, "RGBA")
         return flat
     if image.mode not in ("RGBA", "LA"):
-        return image.convert("RGB").quantize(256)
+        # No dithering: a palette source is a graphic of flat colours, and the noise that
+        # dithering adds to its smoothed edges made copies larger than the original.
+        return image.convert("RGB").quantize(256, method=Image.Quantize.FASTOCTREE,
+                                             dither=Image.Dither.NONE)
     # GIF transparency is all or nothing, in one palette entry of its own.
     copy = image.convert("RGBA")
     flat = copy.convert("RGB").quantize(255)

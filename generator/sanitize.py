@@ -151,11 +151,19 @@ def sanitize(html: str, embeds: tuple[str, ...] = (), rewrite: Rewrite | None = 
     return _IFRAME.sub(_embed, clean) if "<iframe" in clean else clean
 
 
+# nh3 writes the attributes it sets in an order that changes from one process to the next
+# (a Rust hash map): they are taken out and written again in a fixed order.
+_FORCED = re.compile(' (?:{})="[^"]*"'.format("|".join(EMBED_ATTRIBUTES)))
+_FORCED_TEXT = "".join(f' {name}="{value}"' for name, value in EMBED_ATTRIBUTES.items())
+
+
 def _embed(match: re.Match[str]) -> str:
     # An iframe whose src was refused is left empty by nh3: drop it whole. Fallback text
     # inside an iframe is never shown, and a feed reader might read it as markup.
     attributes = match.group(1)
-    return f"<iframe{attributes}></iframe>" if ' src="' in attributes else ""
+    if ' src="' not in attributes:
+        return ""
+    return f"<iframe{_FORCED.sub('', attributes)}{_FORCED_TEXT}></iframe>"
 
 
 class Removals(HTMLParser):
