@@ -18,10 +18,11 @@ from generator.theme import OVERRIDES, load_theme
 IGNORED = (r"\.sw.$", r"~$", r"^\.#", r"^#.*#$", r"^4913$", r"\.tmp$", r"\.kate-swp$",
            r"___jb_\w+___$", r"\.crswap$", r"^\.DS_Store$", r"\.part$")
 _IGNORED = [re.compile(p) for p in IGNORED]
-# What a build reads besides the theme's layers: the content, and a bare templates/ folder
-# (theme.py puts it before every layer). themes/ is where `theme.locate` looks first, so a
-# theme copied there to shadow a shipped one is seen as soon as it appears.
-SITE_DIRS = ("content", "templates", "themes")
+# What a build reads besides the theme's layers: the content, the site's own static files,
+# and a bare templates/ folder (theme.py puts it before every layer). themes/ is where
+# `theme.locate` looks first, so a theme copied there to shadow a shipped one is seen as
+# soon as it appears.
+SITE_DIRS = ("content", "static", "templates", "themes")
 # Names at the site root whose appearance or removal can change what must be watched.
 ROOT_NAMES = frozenset({CONFIG_FILE, OVERRIDES, *SITE_DIRS})
 
@@ -33,7 +34,7 @@ def ignored(path: str) -> bool:
 
 
 def source_folders(site_root: Path) -> list[Path]:
-    """Return the folders a build reads: content, templates and every layer of the theme."""
+    """Return the folders a build reads: content, static, templates and the theme's layers."""
     root = site_root.resolve()
     try:
         layers = list(load_theme(root, load_config(root)).layers)

@@ -44,6 +44,11 @@ def test_folders_come_from_the_theme_layers(site: Path) -> None:
             wanted
 
 
+def test_the_sites_static_folder_is_watched(site: Path) -> None:
+    write_files(site, {"static/CNAME": "example.org\n"})
+    assert site / "static" in source_folders(site)
+
+
 def test_a_shipped_theme_is_watched_too(tmp_path: Path) -> None:
     shutil.copytree(SITES / "basic", tmp_path / "site")
     folders = source_folders(tmp_path / "site")
