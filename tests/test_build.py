@@ -68,7 +68,9 @@ def test_pages_of_the_basic_site(basic: Path) -> None:
     article = (out / "articles/first/index.html").read_text()
     assert "Jane Roe" in article
     assert '<a class="source" href="https://news.example.com/alpha-1">Example Times</a>' in article
-    assert '<time datetime="2025-11-03T09:00:00+01:00">November 3, 2025</time>' in article
+    # The time of day in the site timezone (Babel's "en": a narrow no-break space before AM).
+    assert ('<time datetime="2025-11-03T09:00:00+01:00">November 3, 2025, 9:00\u202fAM CET'
+            '</time>') in article
     assert 'href="/briefings/alpha/"' in article  # its briefing
     assert 'rel="next"' in article and 'href="/articles/second/"' in article  # neighbour
     assert 'lang="en"' in article

