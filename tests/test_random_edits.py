@@ -6,36 +6,57 @@ then applies a sequence of random steps of one to three edits each:
 
 - article bodies below the first paragraph, the first paragraph, every front-matter key
   (title, tags, briefings, summary, date, updated, source, draft, publish_date, expires,
-  slug, extra, id, image, author), CRLF and BOM encodings, the same file name decomposed
-  (NFD, as macOS writes it), new, renamed, moved and deleted articles;
+  slug, extra, id, image, image_alt, image_credit, author), CRLF and BOM encodings, the
+  same file name decomposed (NFD, as macOS writes it), new, renamed, moved and deleted
+  articles; bodies with raw HTML: an <iframe> from an allowed host or not, a <script>;
+- page bundles: an article (or page) turned into `<name>/index.md` with files beside it and
+  back (its files then stay in the folder, unused); PNG and JPEG images made with Pillow in
+  sizes around `images.widths` (some get no resized copy, some one or two) added, redrawn,
+  resized and removed, shown in the body (with a title: a figure) and as front matter
+  `image` (a bundle file, a site file under static/images/ or a URL); text files linked;
+- pages of their own (`content/pages/<name>.md`): title, menu (header, footer, none),
+  weight, summary, slug, draft, body; new and deleted pages; pages as bundles;
+- the site's `static/` folder: favicon.svg and favicon.png, robots.txt, CNAME, .nojekyll,
+  .well-known/security.txt, ads.txt and images, added, rewritten and removed;
+- editors' notes, site-wide and per briefing, for the edition of an article while that
+  edition is published, else for the current edition (always allowed);
 - briefings: title, weight, summary, updated, body; new, renamed and deleted ones;
 - template overrides in `templates/`, `theme_overrides/templates/` and a child theme
   (`themes/mine`, `extends: default`), as edited copies or as `{% extends "theme:…" %}`;
   static overrides (CSS and a plain file); i18n overrides;
 - `site.yaml`: title, paginate, feeds.items and full_content, digests (period, week start,
-  timezone, title, on/off), language, timezone, slugify, base_url, raw_html, author, theme;
+  timezone, title, on/off), language, timezone, slugify, base_url, raw_html, author, theme,
+  images.widths, markdown.embeds, newsletter.subscribe_url;
 - `--now` moves within and across digest periods, onto and past publish dates and expiry
   dates, and backwards; `--drafts`, `--future` and `--include-current` switched on and off;
 - a file of the output deleted, appended to or truncated by hand, a content file saved
   again unchanged, a build into `public/` with `--no-cache`, and steps with no edit;
 - breakage for one step (a bad date, an unknown key or briefing, a javascript: URL, no
   title, a slug collision, a duplicate key in `site.yaml`, `paginate: 0`, a template syntax
-  error): both builds must then fail alike and leave the output as it was.
+  error, an image or a featured image that is not there, a bundle file named index.html, a
+  menu that is neither header nor footer, a note for an edition that does not exist, an
+  unused Markdown file, a site file where the build writes its own): both builds must then
+  fail alike and leave the output as it was.
 
 After every step the cached build runs into the site's own `public/` (keeping its cache),
 then a `--no-cache` build runs into a fresh folder; both must give the same exit code (and
 neither may crash), the same files (dotfiles included, every byte) and the same folders,
-and no staging folder or journal may be left beside the output. The manifest
-(`.briefings-manifest.json`) is bookkeeping: it is left out of the comparison, and whether
-it differed is only reported in the failure message and the per-seed summary.
+and no staging folder or journal may be left beside the output. Both must print the same
+warnings, and under `raw_html: sanitize` name every Markdown file that holds a <script>.
+Unless `--drafts` is on, neither output may show a draft or scheduled article (its first
+paragraph's unique "(N)") or a draft page (its address, its first paragraph), nor publish
+a file of a page that is not a published bundle (a draft's photo, by name, resized or not).
+The manifest (`.briefings-manifest.json`) is bookkeeping: it is left out of the comparison,
+and whether it differed is only reported in the failure message and the per-seed summary.
 
 Modes (all steps are derived from the seed, so a failure replays exactly):
 
     # CI: seeds 1-3, 12 steps each, 10 articles, search off; plus the search seed and
-    # a check of the harness (about 20 s on 2 cores)
+    # a check of the harness (about 25 s on 2 cores)
     .venv/bin/python -m pytest tests/test_random_edits.py
 
-    # bug hunt: more seeds and longer sequences (about 8 s per 25-step seed)
+    # bug hunt: more seeds and longer sequences (about 8 s per 25-step seed); a step that
+    # breaks nothing but fails to build is listed under the seed's summary
     BRIEFINGS_RANDOM_SEEDS=10 BRIEFINGS_RANDOM_STEPS=25 \\
         .venv/bin/python -m pytest tests/test_random_edits.py -s
 
@@ -57,6 +78,8 @@ from __future__ import annotations
 
 import copy
 import difflib
+import functools
+import io
 import json
 import os
 import random
@@ -68,9 +91,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 import pytest
+from PIL import Image, ImageDraw
 
 from generator.slugs import slugify
 from tests.conftest import REPO, build
@@ -115,6 +140,26 @@ ANCHORS = {
 }
 EXTENDABLE = ["article.html", "index.html", "tag.html", "briefing.html", "digest.html"]
 I18N_KEYS = ["built_with", "latest_developments", "home", "digests", "digest_title_weekly"]
+# Page bundles' files: name stems (a fresh number follows, so a name is never reused and a
+# leak is found by name), image sizes around the widths in site.yaml (64 and 128 at first:
+# some images get no resized copy, some one, some two; 64 pixels wide gets none).
+FILE_STEMS = ["photo", "사진", "chart", "지도"]
+IMAGE_SIZES = [(40, 30), (64, 40), (100, 70), (150, 100), (260, 180)]
+IMAGE_WIDTHS = [[64, 128], [64, 128], [64], [48, 96, 200]]
+# Pages of their own (content/pages/<name>.md); none is a reserved first segment.
+PAGE_NAMES = ["about", "contact", "corrections", "구독", "ethics", "광고-문의"]
+# The site's own files (static/ → the output root); images/… ones are featured images.
+SITE_FILES = ["favicon.svg", "favicon.png", "robots.txt", "CNAME", ".nojekyll",
+              ".well-known/security.txt", "ads.txt"]
+EMBEDS = [None, None, ["www.youtube-nocookie.com"], ["player.vimeo.com"]]  # None: default
+# Placeholders in the model's Markdown for a bundle's files: [[img:name|alt|title]] and
+# [[file:name|text]]; they become references only while the page is a bundle holding the
+# file (a plain Markdown file cannot have files), else their text.
+TOKEN = re.compile(r"\[\[(img|file):([^|\]]+)\|([^|\]]*)(?:\|([^\]]*))?\]\]")
+# Generated files that a site file must not replace (breakage), and binary outputs.
+GENERATED = ["index.html", "feed.xml", "atom.xml", "feed.json", "sitemap.xml",
+             "static/style.css", "digests/index.html"]
+BINARY = (".png", ".jpg", ".gif", ".ico")
 
 
 class Raw(str):
@@ -141,6 +186,9 @@ class State:
     tamper: list[tuple[str, str]] = field(default_factory=list)  # (how, output file), one step
     uncached: bool = False  # this step's build into public/ runs with --no-cache
     outputs: list[str] = field(default_factory=list)  # the output's files after the last build
+    pages: dict[str, dict[str, Any]] = field(default_factory=dict)  # name -> fm, body, files
+    site_files: dict[str, tuple[Any, ...]] = field(default_factory=dict)  # static/ -> spec
+    notes: dict[str, dict[str, Any]] = field(default_factory=dict)  # id -> scope, anchor, text
     counter: int = 0
 
     def fresh_number(self) -> int:
@@ -196,12 +244,27 @@ def title(rng: random.Random) -> str:
     return text[0].upper() + text[1:]
 
 
-def paragraph(rng: random.Random, state: State) -> str:
-    """A Markdown block for below the first paragraph."""
+def paragraph(rng: random.Random, state: State, files: dict[str, Any] | None = None) -> str:
+    """A Markdown block for below the first paragraph (`files`: the page's bundle files)."""
     number = state.fresh_number()
-    kind = rng.choice(["plain", "plain", "link", "heading", "list", "footnote", "code",
-                       "quote", "html"])
+    kinds = ["plain", "plain", "link", "heading", "list", "footnote", "code", "quote", "html",
+             "embed"]
+    if files:
+        kinds += ["image", "image", "file"]
+    kind = rng.choice(kinds)
     sentence = words(rng, 4, 12) + "."
+    if kind in ("image", "file") and files:
+        pictures = sorted(name for name in files if not name.endswith(".txt"))
+        if kind == "image" and pictures:
+            name = rng.choice(pictures)
+            caption = f"|{words(rng, 2, 4)} {number}" if rng.random() < 0.4 else ""
+            return f"{sentence}\n\n[[img:{name}|{rng.choice(KO_WORDS)} {number}{caption}]]"
+        return f"{sentence} See [[file:{rng.choice(sorted(files))}|the data {number}]]."
+    if kind == "embed":  # an allowed iframe kept, the script removed with a warning
+        host = rng.choice(["www.youtube-nocookie.com", "www.youtube-nocookie.com",
+                           "player.vimeo.com", "evil.example.com"])
+        return (f'{sentence}\n\n<iframe src="https://{host}/embed/v{number}" '
+                f'title="Video {number}"></iframe>\n\n<script>track({number})</script>')
     if kind == "link" and state.articles:
         target = slug_of(state, rng.choice(sorted(state.articles)))
         return f"{sentence} [관련 기사 {number}](../{target}/) and [an anchor](#top)."
@@ -232,6 +295,165 @@ def slug_of(state: State, path: str) -> str:
     return str(article["fm"].get("slug") or path.rsplit("/", 1)[-1].removesuffix(".md"))
 
 
+def new_file(rng: random.Random, state: State) -> tuple[str, tuple[Any, ...]]:
+    """A new bundle file: a name never used before and what it holds."""
+    number = state.fresh_number()
+    if rng.random() < 0.2:
+        return f"data-{number}.txt", ("text", f"{words(rng)} {number}\n")
+    kind = rng.choice(["png", "png", "jpg"])
+    return f"{rng.choice(FILE_STEMS)}-{number}.{kind}", image_spec(rng, kind)
+
+
+def image_spec(rng: random.Random, kind: str) -> tuple[Any, ...]:
+    return (kind, *rng.choice(IMAGE_SIZES), rng.randint(0, 255))
+
+
+@functools.lru_cache(maxsize=512)
+def file_bytes(spec: tuple[Any, ...]) -> bytes:
+    """Make a file's bytes from its spec: ("text", str), ("svg", n) or (png|jpg, w, h, shade)."""
+    if spec[0] == "text":
+        return str(spec[1]).encode("utf-8")
+    if spec[0] == "svg":
+        return (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 16">'
+                f'<text y="14">{spec[1]}</text></svg>\n').encode()
+    kind, width, height, shade = spec
+    picture = Image.new("RGB", (width, height), (shade, 255 - shade, (shade * 7) % 256))
+    ImageDraw.Draw(picture).rectangle((width // 4, height // 4, width // 2, height // 2),
+                                      fill=(255, 255, 255))
+    buffer = io.BytesIO()
+    picture.save(buffer, "PNG" if kind == "png" else "JPEG", quality=80)
+    return buffer.getvalue()
+
+
+def resolve(text: str, item: dict[str, Any]) -> str:
+    """Write a bundle file's placeholders as Markdown references while the file is there."""
+    files = item.get("files", {}) if item.get("bundle") else {}
+
+    def one(match: re.Match[str]) -> str:
+        kind, name, label, caption = match.groups()
+        if name not in files:
+            return label
+        if kind == "file":
+            return f"[{label}]({name})"
+        return f'![{label}]({name} "{caption}")' if caption else f"![{label}]({name})"
+
+    return TOKEN.sub(one, text)
+
+
+def featured(value: Any, item: dict[str, Any], state: State) -> Any:
+    """Write front matter `image` as the file it names, or None while that file is not there."""
+    if not isinstance(value, str) or ":" not in value or "://" in value:
+        return value
+    where, name = value.split(":", 1)
+    if where == "bundle":
+        return name if item.get("bundle") and name in item.get("files", {}) else None
+    return "/" + name if name in state.site_files else None
+
+
+def marker(text: str) -> str:
+    """The "(N)" that makes a paragraph unique: found in the output, it was published."""
+    found = re.search(r"\(\d+\)", text)
+    assert found, text
+    return found.group(0)
+
+
+def article_status(state: State, article: dict[str, Any]) -> str:
+    """Say what the build does with an article: listed, draft, scheduled or expired."""
+    fm, tz = article["fm"], zone(state)
+
+    def moment(key: str) -> datetime | None:
+        value = fm.get(key)
+        return parse_moment(value, tz) if isinstance(value, str) else None
+
+    day = moment("date")
+    if fm.get("draft") and "--drafts" not in state.flags:
+        return "draft"
+    if day is None:
+        return "broken"
+    if "--future" not in state.flags and (moment("publish_date") or day) > state.now:
+        return "scheduled"
+    expires = moment("expires")
+    return "expired" if expires is not None and expires <= state.now else "listed"
+
+
+def edition(state: State, moment: datetime) -> tuple[str, datetime]:
+    """Return the key of the digest edition a moment falls in, and when that period ends."""
+    cfg = state.config
+    tz = ZoneInfo(cfg["digest_timezone"] or cfg["timezone"])
+    day = moment.astimezone(tz).date()
+    if cfg["period"] == "daily":
+        return day.isoformat(), datetime.combine(day + timedelta(days=1), time(), tz)
+    if cfg["period"] == "monthly":
+        following = (day.replace(day=28) + timedelta(days=4)).replace(day=1)
+        return f"{day.year:04d}-{day.month:02d}", datetime.combine(following, time(), tz)
+    first = 0 if cfg["week_starts"] == "monday" else 6
+    start = day - timedelta(days=(day.weekday() - first) % 7)
+    until = datetime.combine(start + timedelta(days=7), time(), tz)
+    if first == 0:
+        year, week, _ = start.isocalendar()
+        return f"{year:04d}-W{week:02d}", until
+    return f"week-{start.isoformat()}", until
+
+
+def note_files(state: State) -> dict[str, str]:
+    """Place each editor's note: the edition of its anchor article, while that edition is
+    published (a complete period holding the listed article), else the current edition,
+    which is always allowed."""
+    if not state.config["digests"]:
+        return {}
+    current = edition(state, state.now)[0]
+    files = {}
+    for _, note in sorted(state.notes.items()):
+        scope = note["scope"] if note["scope"] in state.briefings else ""
+        key = current
+        anchor = state.articles.get(note["anchor"] or "")
+        if (anchor is not None and article_status(state, anchor) == "listed"
+                and (not scope or scope in anchor["fm"].get("briefings", []))):
+            moment = parse_moment(anchor["fm"]["date"], zone(state))
+            found, until = edition(state, moment) if moment else (current, state.now)
+            if until <= state.now or "--include-current" in state.flags:
+                key = found
+        if scope and state.config["slugify"] == "ascii":
+            scope = slugify(scope, "ascii")
+        folder = f"content/briefings/{scope}/digests/" if scope else "content/digests/"
+        files[folder + key + ".md"] = note["text"]
+    return files
+
+
+def source_path(section: str, name: str, item: dict[str, Any]) -> str:
+    """Return where a page's Markdown is written: name.md, or name/index.md as a bundle."""
+    stem = name.removesuffix(".md")
+    return f"content/{section}/{stem}/index.md" if item.get("bundle") else (
+        f"content/{section}/{stem}.md")
+
+
+def page_slug(state: State, name: str) -> str:
+    page = state.pages[name]
+    if "slug" in page["fm"]:
+        return str(page["fm"]["slug"])
+    return slugify(name, "ascii") if state.config["slugify"] == "ascii" else name
+
+
+def new_page(rng: random.Random, state: State, name: str) -> dict[str, Any]:
+    fm: dict[str, Any] = {"title": title(rng)}
+    if rng.random() < 0.7:
+        fm["menu"] = rng.choice(["header", "footer"])
+    if rng.random() < 0.5:
+        fm["weight"] = rng.randint(-2, 5)
+    if rng.random() < 0.3:
+        fm["summary"] = words(rng, 3, 8) + "."
+    if rng.random() < 0.15:
+        fm["draft"] = True
+    page: dict[str, Any] = {"fm": fm, "body": [first_paragraph(rng, state)], "files": {}}
+    if rng.random() < 0.2:
+        page["bundle"] = True
+        file_name, spec = new_file(rng, state)
+        page["files"][file_name] = spec
+        page["body"].append(f"[[img:{file_name}|{words(rng, 1, 2)}]]")
+    page["body"] += [paragraph(rng, state) for _ in range(rng.randint(0, 2))]
+    return page
+
+
 def new_article_path(rng: random.Random, state: State) -> str:
     folder = rng.choice(["", "", "2025/", "서울/"])
     return f"{folder}{rng.choice(STEMS)}-{state.fresh_number()}.md"
@@ -258,8 +480,19 @@ def new_article(rng: random.Random, state: State) -> dict[str, Any]:
         fm["expires"] = write_date(rng, state.now + timedelta(hours=rng.randint(2, 300)), tz)
     if rng.random() < 0.1:
         fm["draft"] = True
-    article = {"fm": fm, "first": first_paragraph(rng, state), "rest": []}
-    article["rest"] = [paragraph(rng, state) for _ in range(rng.randint(0, 3))]
+    article: dict[str, Any] = {"fm": fm, "first": first_paragraph(rng, state), "rest": [],
+                               "files": {}}
+    if rng.random() < 0.3:  # a page bundle with a picture or two
+        article["bundle"] = True
+        for _ in range(rng.randint(1, 2)):
+            name, spec = new_file(rng, state)
+            article["files"][name] = spec
+        if rng.random() < 0.5:
+            image = sorted(n for n in article["files"] if not n.endswith(".txt"))
+            if image:
+                fm["image"] = "bundle:" + image[0]
+                fm["image_alt"] = words(rng, 2, 4)
+    article["rest"] = [paragraph(rng, state, article["files"]) for _ in range(rng.randint(0, 3))]
     return article
 
 
@@ -277,12 +510,37 @@ def initial_state(seed: int, articles: int, search: bool) -> State:
               "slugify": "unicode", "feeds_items": rng.randint(3, 6), "full_content": True,
               "period": "weekly", "week_starts": "monday", "description": "",
               "base_url": BASE_URL, "child_theme": False, "raw_html": "sanitize", "author": "",
-              "digests": True, "digest_title": "", "digest_timezone": ""}
+              "digests": True, "digest_title": "", "digest_timezone": "",
+              "image_widths": [64, 128], "embeds": None, "subscribe_url": ""}
     state = State(config, {}, {})
     for slug, name in BRIEFINGS[:3]:
         state.briefings[slug] = new_briefing(rng, state, name)
     for _ in range(articles):
         state.articles[new_article_path(rng, state)] = new_article(rng, state)
+    # Each new kind of file from the start, so that short sequences edit them too: pages
+    # (one maybe a draft), a draft bundle, site files, a featured site image, a note.
+    state.pages["about"] = new_page(rng, state, "about")
+    state.pages["about"]["fm"].pop("draft", None)
+    other = rng.choice(PAGE_NAMES[1:])
+    state.pages[other] = new_page(rng, state, other)
+    state.pages[other]["fm"]["draft"] = rng.random() < 0.5
+    paths = sorted(state.articles)
+    if paths:
+        draft = state.articles[rng.choice(paths)]
+        name, spec = new_file(rng, state)
+        draft.update(bundle=True, files={**draft["files"], name: spec})
+        draft["fm"]["draft"] = True
+        draft["rest"].append(f"[[img:{name}|{words(rng, 1, 2)}]]")
+    logo = f"images/logo-{state.fresh_number()}.png"
+    state.site_files[logo] = image_spec(rng, "png")
+    for name in rng.sample(["favicon.svg", "robots.txt", "CNAME"], 2):
+        state.site_files[name] = {"favicon.svg": ("svg", state.fresh_number()),
+                                  "robots.txt": ("text", "User-agent: *\nDisallow:\n"),
+                                  "CNAME": ("text", "news.example.org\n")}[name]
+    if paths:
+        state.articles[rng.choice(paths)]["fm"]["image"] = "static:" + logo
+        state.notes["n0"] = {"scope": "", "anchor": rng.choice(paths),
+                             "text": f"{words(rng)} ({state.fresh_number()}).\n"}
     return state
 
 
@@ -318,8 +576,24 @@ def render(state: State) -> dict[str, bytes]:
     cfg = state.config
     broken = state.broken or ("",)
     articles = copy.deepcopy(state.articles)
-    files: dict[str, str] = {}
-    if broken[0] == "bad_date" and broken[1] in articles:
+    pages = copy.deepcopy(state.pages)
+    files: dict[str, str | bytes] = {}
+    if broken[0] == "missing_image" and broken[1] in articles:
+        articles[broken[1]]["rest"].append(f"![gone]({broken[2]})")
+    elif broken[0] == "missing_featured" and broken[1] in articles:
+        articles[broken[1]]["fm"]["image"] = broken[2]
+    elif broken[0] == "bundle_index_html" and broken[1] in articles:
+        articles[broken[1]]["bundle"] = True
+        articles[broken[1]]["files"]["index.html"] = ("text", "<p>mine</p>\n")
+    elif broken[0] == "bad_menu" and pages:
+        pages[sorted(pages)[0]]["fm"]["menu"] = "sidebar"
+    elif broken[0] == "note_no_edition":
+        files["content/digests/1999-W01.md"] = "A note for an edition long gone.\n"
+    elif broken[0] == "stray_markdown":
+        files["content/notes/todo.md"] = "# Not a page\n"
+    elif broken[0] == "static_collision":
+        files[f"static/{broken[2]}"] = "a file where the site writes its own\n"
+    elif broken[0] == "bad_date" and broken[1] in articles:
         articles[broken[1]]["fm"]["date"] = Raw("yesterday")
     elif broken[0] == "unknown_key" and broken[1] in articles:
         articles[broken[1]]["fm"]["tilte"] = "typo"
@@ -345,6 +619,11 @@ def render(state: State) -> dict[str, bytes]:
              f"slugify: {cfg['slugify']}",
              f"theme: {'mine' if cfg['child_theme'] else 'default'}",
              "markdown:", f"  raw_html: {cfg['raw_html']}"]
+    if cfg["embeds"] is not None:
+        lines.append(f"  embeds: {json.dumps(cfg['embeds'])}")
+    lines.append(f"images: {{widths: {json.dumps(cfg['image_widths'])}}}")
+    if cfg["subscribe_url"]:
+        lines.append(f"newsletter: {{subscribe_url: {json.dumps(cfg['subscribe_url'])}}}")
     if cfg["author"]:
         lines.append(f"author: {json.dumps(cfg['author'], ensure_ascii=False)}")
     if cfg["description"]:
@@ -364,11 +643,28 @@ def render(state: State) -> dict[str, bytes]:
         files[f"content/briefings/{slug}.md"] = (front_matter(briefing["fm"])
                                                  + "\n\n".join(briefing["body"]) + "\n")
     for path, article in articles.items():
-        body = "\n\n".join([article["first"], *article["rest"]])
-        text = front_matter(article["fm"]) + body + "\n"
+        body = "\n\n".join(resolve(part, article) for part in [article["first"], *article["rest"]])
+        fm = dict(article["fm"])
+        if "image" in fm and featured(fm["image"], article, state) is None:
+            del fm["image"]
+        elif "image" in fm:
+            fm["image"] = featured(fm["image"], article, state)
+        text = front_matter(fm) + body + "\n"
         if article.get("crlf"):
             text = text.replace("\n", "\r\n")
-        files[f"content/articles/{path}"] = ("\ufeff" if article.get("bom") else "") + text
+        files[source_path("articles", path, article)] = (
+            "\ufeff" if article.get("bom") else "") + text
+        # Beside index.md while a bundle; left in the folder (unused) once it is not.
+        for name, spec in article.get("files", {}).items():
+            files[f"content/articles/{path.removesuffix('.md')}/{name}"] = file_bytes(spec)
+    for name, page in pages.items():
+        body = "\n\n".join(resolve(part, page) for part in page["body"])
+        files[source_path("pages", name, page)] = front_matter(page["fm"]) + body + "\n"
+        for file_name, spec in page.get("files", {}).items():
+            files[f"content/pages/{name}/{file_name}"] = file_bytes(spec)
+    for name, spec in state.site_files.items():
+        files[f"static/{name}"] = file_bytes(spec)
+    files.update(note_files(state))
     if cfg["child_theme"]:
         files["themes/mine/theme.yaml"] = "name: mine\nextends: default\n"
         files["themes/mine/templates/README.txt"] = "A child theme of the default one.\n"
@@ -387,10 +683,11 @@ def render(state: State) -> dict[str, bytes]:
             files[f"theme_overrides/i18n/{language}.yaml"] = "".join(
                 f"{key}: {json.dumps(value, ensure_ascii=False)}\n"
                 for key, value in sorted(strings.items()))
-    return {path: text.encode("utf-8") for path, text in files.items()}
+    return {path: text.encode("utf-8") if isinstance(text, str) else text
+            for path, text in files.items()}
 
 
-MANAGED = ("content", "templates", "theme_overrides", "themes")
+MANAGED = ("content", "templates", "theme_overrides", "themes", "static")
 
 
 def sync(site: Path, state: State) -> None:
@@ -462,7 +759,7 @@ def choose_fm(rng: random.Random, state: State, path: str) -> tuple[Any, ...]:
     key = rng.choice(["title", "title", "tags", "tags", "briefings", "briefings", "summary",
                       "date", "date", "updated", "source", "draft", "publish_date",
                       "publish_date", "expires", "expires", "slug", "extra", "author", "id",
-                      "image"])
+                      "image", "image", "image_alt", "image_credit"])
     remove = key != "title" and key != "date" and key in article["fm"] and rng.random() < 0.3
     value: Any = None
     if remove:
@@ -499,9 +796,95 @@ def choose_fm(rng: random.Random, state: State, path: str) -> tuple[Any, ...]:
         value = rng.choice(AUTHORS)
     elif key == "id":
         value = f"urn:briefings:{state.fresh_number()}"
-    elif key == "image":
-        value = rng.choice(["images/map.png", "https://cdn.example.org/photo.jpg"])
+    elif key == "image":  # a bundle file, a site file (static/images/) or a URL
+        choices = ["https://cdn.example.org/photo.jpg"]
+        choices += ["bundle:" + name for name in sorted(article["files"])
+                    if not name.endswith(".txt")] * 2
+        choices += ["static:" + name for name in sorted(state.site_files)
+                    if name.startswith("images/")]
+        value = rng.choice(choices)
+    elif key == "image_alt":
+        value = words(rng, 2, 5)
+    elif key == "image_credit":
+        value = f"{rng.choice(SOURCES)} / {rng.choice(AUTHORS)}"
     return ("fm", path, key, value)
+
+
+def choose_bundle_file(rng: random.Random, state: State) -> tuple[Any, ...]:
+    """Add, change or remove one of a page's files, making the page a bundle (or not)."""
+    section = "page" if state.pages and rng.random() < 0.2 else "article"
+    owners = state.pages if section == "page" else state.articles
+    name = rng.choice(sorted(owners))
+    files = owners[name]["files"]
+    pictures = sorted(f for f in files if not f.endswith(".txt"))
+    if files and rng.random() < 0.25:
+        return ("bundle_file", section, name, rng.choice(sorted(files)), None, None, False)
+    if pictures and rng.random() < 0.35:  # new pixels and often a new size, the same name
+        picked = rng.choice(pictures)
+        return ("bundle_file", section, name, picked, image_spec(rng, files[picked][0]),
+                None, False)
+    file_name, spec = new_file(rng, state)
+    number = state.fresh_number()
+    text = (f"See [[file:{file_name}|the file {number}]]." if spec[0] == "text" else
+            f"[[img:{file_name}|{rng.choice(KO_WORDS)} {number}"
+            + (f"|{words(rng, 2, 4)}]]" if rng.random() < 0.4 else "]]"))
+    return ("bundle_file", section, name, file_name, spec,
+            text if rng.random() < 0.7 else None, rng.random() < 0.8)
+
+
+def choose_page(rng: random.Random, state: State) -> tuple[Any, ...]:
+    free = [name for name in PAGE_NAMES if name not in state.pages]
+    if free and (not state.pages or rng.random() < 0.15):
+        name = rng.choice(free)
+        return ("add_page", name, new_page(rng, state, name))
+    name = rng.choice(sorted(state.pages))
+    if rng.random() < 0.08:
+        return ("delete_page", name)
+    page = state.pages[name]
+    key = rng.choice(["title", "menu", "menu", "weight", "weight", "summary", "slug", "draft",
+                      "body", "body", "first", "bundle"])
+    value: Any = {"title": title(rng), "menu": rng.choice(["header", "footer", None]),
+                  "weight": rng.choice([None, rng.randint(-2, 5)]),
+                  "summary": rng.choice([None, words(rng, 3, 8) + "."]),
+                  "slug": rng.choice([None, f"{name}-s{state.fresh_number()}"]),
+                  "draft": not page["fm"].get("draft", False),
+                  "body": paragraph(rng, state, page["files"]),
+                  "first": first_paragraph(rng, state),
+                  "bundle": not page.get("bundle", False)}[key]
+    return ("page", name, key, value)
+
+
+def choose_site_file(rng: random.Random, state: State) -> tuple[Any, ...]:
+    if state.site_files and rng.random() < 0.3:
+        return ("site_file", rng.choice(sorted(state.site_files)), None)
+    number = state.fresh_number()
+    name = rng.choice(SITE_FILES + ["images/logo.png"] * 2)
+    if name == "images/logo.png":
+        return ("site_file", f"images/logo-{number}.png", image_spec(rng, "png"))
+    spec: tuple[Any, ...] = {
+        "favicon.svg": ("svg", number), "favicon.png": image_spec(rng, "png"),
+        "robots.txt": ("text", f"User-agent: *\nDisallow: /private-{number}/\n"),
+        "CNAME": ("text", f"news{number}.example.org\n"), ".nojekyll": ("text", ""),
+        ".well-known/security.txt": ("text", f"Contact: mailto:desk{number}@example.org\n"),
+        "ads.txt": ("text", f"example.com, pub-{number}, DIRECT\n")}[name]
+    return ("site_file", name, spec)
+
+
+def choose_note(rng: random.Random, state: State) -> tuple[Any, ...]:
+    if state.notes and rng.random() < 0.25:
+        return ("note_remove", rng.choice(sorted(state.notes)))
+    number = state.fresh_number()
+    text = f"{words(rng, 4, 10)} ({number}).\n"
+    if rng.random() < 0.3:
+        text += f"\n- [{words(rng, 1, 3)}](https://news.example.com/n{number})\n"
+    if state.notes and rng.random() < 0.5:  # the same note rewritten
+        key = rng.choice(sorted(state.notes))
+        return ("note", key, state.notes[key]["scope"], state.notes[key]["anchor"], text)
+    scope = rng.choice(sorted(state.briefings)) if rng.random() < 0.4 else ""
+    candidates = [path for path, article in sorted(state.articles.items())
+                  if not scope or scope in article["fm"].get("briefings", [])]
+    anchor = rng.choice(candidates) if candidates and rng.random() < 0.85 else None
+    return ("note", f"n{number}", scope, anchor, text)
 
 
 def choose_template(rng: random.Random, state: State) -> tuple[Any, ...]:
@@ -531,7 +914,8 @@ def choose_config(rng: random.Random, state: State) -> tuple[Any, ...]:
     key = rng.choice(["title", "paginate", "paginate", "feeds_items", "period", "period",
                       "week_starts", "slugify", "language", "full_content", "description",
                       "timezone", "base_url", "child_theme", "raw_html", "author", "digests",
-                      "digest_title", "digest_timezone"])
+                      "digest_title", "digest_timezone", "image_widths", "embeds",
+                      "subscribe_url"])
     options: dict[str, list[Any]] = {
         "title": [f"브리핑 {state.counter}", f"Briefings {state.counter}"],
         "paginate": [2, 3, 4, 5], "feeds_items": [2, 3, 5, 8],
@@ -543,16 +927,27 @@ def choose_config(rng: random.Random, state: State) -> tuple[Any, ...]:
         "child_theme": [True, False], "raw_html": ["sanitize", "allow", "escape"],
         "author": ["", "편집국", "Desk"], "digests": [True, True, False],
         "digest_title": ["", "{key} 브리핑", "Week {week:02d} of {year}"],
-        "digest_timezone": ["", "UTC", "America/New_York"]}
+        "digest_timezone": ["", "UTC", "America/New_York"],
+        "image_widths": IMAGE_WIDTHS, "embeds": EMBEDS,
+        "subscribe_url": ["", "https://example.org/subscribe"]}
     return ("config", key, rng.choice(options[key]))
 
 
 def choose_break(rng: random.Random, state: State) -> tuple[Any, ...]:
     path = rng.choice(sorted(state.articles))
     kind = rng.choice(["bad_date", "unknown_key", "unknown_briefing", "bad_url", "no_title",
-                       "slug", "site_yaml", "template", "paginate"])
+                       "slug", "site_yaml", "template", "paginate", "missing_image",
+                       "missing_featured", "bundle_index_html", "bad_menu", "note_no_edition",
+                       "stray_markdown", "static_collision"])
     if kind == "slug":
         return ("break", kind, path, slug_of(state, rng.choice(sorted(state.articles))))
+    if kind == "missing_image":
+        return ("break", kind, path, f"missing-{state.fresh_number()}.png")
+    if kind == "missing_featured":
+        return ("break", kind, path, rng.choice(["nothing.png", "/images/nothing.png"]))
+    if kind == "static_collision":
+        return ("break", kind, path, rng.choice(
+            [*GENERATED, f"articles/{slug_of(state, path)}/index.html"]))
     return ("break", kind, path)
 
 
@@ -562,7 +957,8 @@ def choose_op(rng: random.Random, state: State) -> tuple[Any, ...]:
              "delete_article": 3, "briefing": 5, "add_briefing": 2, "delete_briefing": 1,
              "rename_briefing": 1, "template": 5, "static": 3, "i18n": 2, "config": 6,
              "clock": 12, "break": 3, "touch": 2, "nothing": 3, "options": 2, "tamper": 2,
-             "encoding": 2, "uncached": 1}
+             "encoding": 2, "uncached": 1, "bundle": 3, "bundle_file": 6, "page": 5,
+             "site_file": 3, "note": 3}
     kind = rng.choices(list(kinds), weights=list(kinds.values()))[0]
     paths = sorted(state.articles)
     if kind in ("rename_article", "delete_article") and len(paths) <= 3:
@@ -576,7 +972,7 @@ def choose_op(rng: random.Random, state: State) -> tuple[Any, ...]:
     path = rng.choice(paths)
     if kind == "body":
         mode = rng.choice(["append", "append", "replace", "drop"])
-        return ("body", path, mode, paragraph(rng, state))
+        return ("body", path, mode, paragraph(rng, state, state.articles[path]["files"]))
     if kind == "first":
         return ("first", path, first_paragraph(rng, state))
     if kind == "fm":
@@ -629,7 +1025,17 @@ def choose_op(rng: random.Random, state: State) -> tuple[Any, ...]:
     if kind == "break":
         return choose_break(rng, state)
     if kind == "touch":
-        return ("touch", "content/articles/" + path)
+        return ("touch", path)
+    if kind == "bundle":
+        return ("bundle", "article", path, not state.articles[path].get("bundle", False))
+    if kind == "bundle_file":
+        return choose_bundle_file(rng, state)
+    if kind == "page":
+        return choose_page(rng, state)
+    if kind == "site_file":
+        return choose_site_file(rng, state)
+    if kind == "note":
+        return choose_note(rng, state)
     if kind == "uncached":
         return ("uncached",)
     if kind == "options":
@@ -719,8 +1125,48 @@ def apply(state: State, op: tuple[Any, ...]) -> None:
         state.now = datetime.fromisoformat(args[0])
     elif kind == "break":
         state.broken = op[1:]
-    elif kind == "touch":
-        state.touched.append(args[0])
+    elif kind == "touch" and args[0] in articles:
+        state.touched.append(source_path("articles", args[0], articles[args[0]]))
+    elif kind == "bundle":
+        owner = (articles if args[0] == "article" else state.pages).get(args[1])
+        if owner is not None:
+            owner["bundle"] = args[2]
+    elif kind == "bundle_file":
+        owner = (articles if args[0] == "article" else state.pages).get(args[1])
+        if owner is not None:
+            if args[3] is None:
+                owner["files"].pop(args[2], None)
+            else:
+                owner["files"][args[2]] = args[3]
+            if args[4]:
+                owner["rest" if args[0] == "article" else "body"].append(args[4])
+            if args[5]:
+                owner["bundle"] = True
+    elif kind == "add_page" and args[0] not in state.pages:
+        state.pages[args[0]] = copy.deepcopy(args[1])
+    elif kind == "delete_page":
+        state.pages.pop(args[0], None)
+    elif kind == "page" and args[0] in state.pages:
+        page = state.pages[args[0]]
+        if args[1] == "body":
+            page["body"].append(args[2])
+        elif args[1] == "first":
+            page["body"][0] = args[2]
+        elif args[1] == "bundle":
+            page["bundle"] = args[2]
+        elif args[2] is None:
+            page["fm"].pop(args[1], None)
+        else:
+            page["fm"][args[1]] = args[2]
+    elif kind == "site_file":
+        if args[1] is None:
+            state.site_files.pop(args[0], None)
+        else:
+            state.site_files[args[0]] = args[1]
+    elif kind == "note":
+        state.notes[args[0]] = {"scope": args[1], "anchor": args[2], "text": args[3]}
+    elif kind == "note_remove":
+        state.notes.pop(args[0], None)
     elif kind == "encoding" and args[0] in articles:
         articles[args[0]][args[1]] = not articles[args[0]].get(args[1], False)
     elif kind == "uncached":
@@ -814,6 +1260,64 @@ def path_taken(output: str) -> str:
     return "full" if "plan" in names else "?" + ",".join(names)
 
 
+def warnings_of(result: Any) -> list[str]:
+    return sorted(line for line in result.output.splitlines() if line.startswith("warning: "))
+
+
+def unwarned(state: State, result: Any) -> list[str]:
+    """Return the Markdown files holding a <script> that a sanitizing build did not name."""
+    if state.config["raw_html"] != "sanitize":
+        return []
+    said = unicodedata.normalize("NFC", "\n".join(warnings_of(result)))
+    return [path for path, data in sorted(render(state).items())
+            if path.endswith(".md") and b"<script>" in data
+            and f"{unicodedata.normalize('NFC', path)}:" not in said]
+
+
+def leaks(state: State, out: Path) -> list[str]:
+    """Name what the output shows of drafts and scheduled articles, draft pages, and the
+    files of pages that are not bundles (or not published)."""
+    if "--drafts" in state.flags:
+        return []
+    texts: list[tuple[bytes, str]] = []  # (bytes that must not appear, what they are)
+    names: list[tuple[str, str]] = []  # (file name that must not be published, whose)
+    absent: list[str] = []  # output paths that must not exist
+    for path, article in sorted(state.articles.items()):
+        status = article_status(state, article)
+        hidden = status in ("draft", "scheduled")
+        if hidden:
+            texts.append((f" {marker(article['first'])}".encode(), f"{status} article {path}"))
+        if hidden or not article.get("bundle"):
+            names += [(name, f"{status} article {path}") for name in article["files"]]
+    for name, page in sorted(state.pages.items()):
+        draft = bool(page["fm"].get("draft"))
+        if draft:
+            texts.append((f" {marker(page['body'][0])}".encode(), f"draft page {name}"))
+            absent.append(page_slug(state, name) + "/index.html")
+        if draft or not page.get("bundle"):
+            names += [(file_name, f"page {name}") for file_name in page["files"]]
+    for file_name, whose in names:
+        texts += [(spelling.encode(), f"the file {file_name} of {whose}")
+                  for spelling in dict.fromkeys([file_name, quote(file_name)])]
+    found = []
+    files = snapshot(out)[0]
+    files.pop(MANIFEST, None)  # bookkeeping, not published
+    for rel, data in sorted(files.items()):
+        base = rel.rsplit("/", 1)[-1]
+        for file_name, whose in names:
+            stem, _, suffix = file_name.rpartition(".")
+            if re.fullmatch(re.escape(stem) + r"(-\d+w)?\." + re.escape(suffix), base):
+                found.append(f"  published: {rel}, a copy of {file_name} of {whose}")
+        if rel.endswith(BINARY) or "pagefind/" in rel:
+            continue
+        found += [f"  {rel} shows {text.decode()!r} of {whose}" for text, whose in texts
+                  if text in data]
+    found += [f"  published: {rel}, a draft page" for rel in absent
+              if unicodedata.normalize("NFC", rel) in
+              {unicodedata.normalize("NFC", name) for name in files}]
+    return found
+
+
 def crashed(result: Any) -> str | None:
     if result.exception is None or isinstance(result.exception, SystemExit):
         return None
@@ -834,6 +1338,7 @@ class Run:
     paths: Counter[str] = field(default_factory=Counter)
     manifest_diffs: int = 0
     build_errors: int = 0
+    unexpected: list[str] = field(default_factory=list)  # valid steps whose build failed
     test: str = "keep_incremental_equal_to_fresh"  # the test that replays this run (-k)
     articles: int = 10
 
@@ -883,6 +1388,9 @@ class Run:
                             f"fresh {new.exit_code}")
         elif inc.exit_code != 0:
             self.build_errors += 1
+            if self.state.broken is None:
+                errors = [x for x in new.output.splitlines() if x.startswith("error")]
+                self.unexpected.append(f"step {number}: {errors[:3]}")
             if snapshot(self.out) != before:
                 problems.append("  the failed incremental build changed the output")
             if snapshot(fresh)[0]:
@@ -892,6 +1400,14 @@ class Run:
             found, manifest_differs = compare(self.out, fresh)
             problems += found
             self.manifest_diffs += manifest_differs
+            if warnings_of(inc) != warnings_of(new):
+                problems.append("  the warnings differ:\n" + "\n".join(difflib.unified_diff(
+                    warnings_of(inc), warnings_of(new), "incremental", "fresh", lineterm="")))
+            for label, result in (("incremental", inc), ("fresh", new)):
+                problems += [f"  the {label} build did not warn of the <script> in {path}"
+                             for path in unwarned(self.state, result)]
+            problems += leaks(self.state, fresh)
+            problems += [x.replace("  ", "  incremental: ", 1) for x in leaks(self.state, self.out)]
         for leftover in (".public.staging", ".public.journal.json"):
             if (self.site / leftover).exists():
                 problems.append(f"  left behind beside the output: {leftover}")
@@ -980,6 +1496,8 @@ def _report(run: Run) -> None:
     print(f"\nseed {run.seed}: {len(run.steps) - 1} steps, paths {dict(run.paths)}, "
           f"failed builds {run.build_errors}, manifest differed {run.manifest_diffs} times, "
           f"mismatches {len(run.failures)}")
+    for line in run.unexpected:
+        print(f"  a step without breakage failed to build: {line}"[:600])
 
 
 @pytest.mark.parametrize("seed", _seeds())
