@@ -122,6 +122,8 @@ class Files:
         if self.bundle:
             return f"put {name} in {self.path[: -len('index.md')]} or fix the name"
         stem = self.path.rsplit("/", 1)[-1].removesuffix(".md")
+        if not self.path.startswith(("content/articles/", "content/pages/")):
+            return f"put the file in static/ and write a site path such as '/{name}'"
         return (f"a page's own files go in a page bundle: move this file to "
                 f"{self.path.removesuffix('.md')}/index.md and put {name} beside it "
                 f"(the page keeps its address '{stem}')")

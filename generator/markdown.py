@@ -123,11 +123,11 @@ def render_body(body: str, raw_html: str, embeds: tuple[str, ...] = (),
     references: list[tuple[int, str, str]] = []
     for line, token, text in _located(tokens):
         if token.type in ("html_block", "html_inline"):
-            found, urls = removals(text, embeds)
+            # Raw HTML is checked for what sanitizing removes; the files it names are the
+            # author's own business, as in any hand-written HTML (only Markdown's are checked).
+            found, _ = removals(text, embeds)
             if raw_html == "sanitize":
                 warnings += [(line + at - 1, why) for at, why in found]
-            references += [(line + at - 1, kind, unquote(url)) for at, kind, url in urls
-                           if _reference(url)]
             continue
         kind, url = ("image", "src") if token.type == "image" else ("link", "href")
         target = str(token.attrs.get(url, ""))
