@@ -46,14 +46,19 @@ def copy_theme(site: Path) -> None:
     shutil.copytree(REPO / "themes" / "default", site / "themes" / "default")
 
 
-def template_line_10(text: str) -> Callable[[Path], None]:
-    """Copy the default theme into the site and insert a line 10 into article.html."""
+# The first line of article.html's main block, which every article page renders.
+MAIN_LINE = (REPO / ARTICLE_TEMPLATE).read_text(encoding="utf-8").split("\n").index(
+    "{% block main %}") + 2
+
+
+def template_line(text: str) -> Callable[[Path], None]:
+    """Copy the default theme into the site and insert a line MAIN_LINE into article.html."""
 
     def mutate(site: Path) -> None:
         copy_theme(site)
         path = site / ARTICLE_TEMPLATE
         lines = path.read_text(encoding="utf-8").split("\n")
-        lines.insert(9, text)
+        lines.insert(MAIN_LINE - 1, text)
         path.write_text("\n".join(lines), encoding="utf-8")
 
     return mutate
@@ -212,18 +217,19 @@ ERROR_CASES = [
                                                    "summary, title, updated, weight")],
                  id="briefing-unknown-key"),
     # --- templates ---
-    pytest.param(template_line_10("{% if %}"),
-                 [(f"{ARTICLE_TEMPLATE}:10", "template syntax error: Expected an expression")],
+    pytest.param(template_line("{% if %}"),
+                 [(f"{ARTICLE_TEMPLATE}:{MAIN_LINE}",
+                   "template syntax error: Expected an expression")],
                  id="template-syntax-error"),
-    pytest.param(template_line_10("{{ nope }}"),
-                 [(f"{ARTICLE_TEMPLATE}:10", "'nope' is undefined (rendering /articles/")],
+    pytest.param(template_line("{{ nope }}"),
+                 [(f"{ARTICLE_TEMPLATE}:{MAIN_LINE}", "'nope' is undefined (rendering /articles/")],
                  id="template-undefined-variable"),
     pytest.param(delete_template("tag.html"),
                  [("themes/default/templates", "template 'tag.html' not found; "
                                                "add it to the theme")],
                  id="template-missing"),
-    pytest.param(template_line_10("{{ 1 // 0 }}"),
-                 [(f"{ARTICLE_TEMPLATE}:10", "division")],
+    pytest.param(template_line("{{ 1 // 0 }}"),
+                 [(f"{ARTICLE_TEMPLATE}:{MAIN_LINE}", "division")],
                  id="template-runtime-error"),
     # --- several problems at once ---
     pytest.param({FIRST: "",

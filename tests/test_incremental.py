@@ -250,12 +250,12 @@ def test_a_file_saved_again_while_the_build_reads_it_is_not_cached(tmp_path: Pat
     article.write_text("---\ntitle: New\ndate: 2025-01-01\n---\nSaved later.\n")
     old = digest_of(b"---\ntitle: Old\ndate: 2025-01-01\n---\nSaved first.\n")
     key, record, html = parse_job(("k", "article", "content/articles/a.md", str(article), old,
-                                   Settings("sanitize", "UTC")))
+                                   Settings("sanitize", "UTC"), ()))
     assert (key, html, record.card, record.usable) == ("k", "", CHANGED, False)
     assert "changed while the build was reading it" in str(record.problems[0])
     current = digest_of(article.read_bytes())
     _, record, html = parse_job(("k", "article", "content/articles/a.md", str(article),
-                                 current, Settings("sanitize", "UTC")))
+                                 current, Settings("sanitize", "UTC"), ()))
     assert record.usable and record.values["title"] == "New" and "Saved later." in html
 
 

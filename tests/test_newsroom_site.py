@@ -318,7 +318,10 @@ def test_the_korean_article_breaks_between_words(browser: Any, out: Path) -> Non
                     selector, "e => [getComputedStyle(e).wordBreak, "
                               "getComputedStyle(e).overflowWrap, e.textContent]")
                 assert style[2].startswith(("서울과", "외교")), (selector, style)
-                assert style[:2] == ["keep-all", "anywhere"], (selector, style)
+                # A Korean article on an English site: keep-all applies to every page; a word
+                # too long for its line still wraps (anywhere under :lang(ko), else break-word).
+                assert style[0] == "keep-all" and style[1] in ("anywhere", "break-word"), (
+                    selector, style)
         finally:
             page.close()
 

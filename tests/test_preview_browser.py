@@ -87,7 +87,7 @@ def marker(page: Page) -> object:
 def test_preview_follows_edits_in_the_browser(page: Page, preview: ServeProcess) -> None:
     # `page` comes first so that it is still open when `preview` sends SIGINT.
     site = preview.site
-    article = site / "content" / "articles" / "first.md"
+    article = site / "content" / "articles" / "first" / "index.md"
     stylesheet = site / "themes" / "default" / "static" / "style.css"
     original = article.read_text(encoding="utf-8")
     assert GOOD_DATE in original
@@ -129,7 +129,7 @@ def test_preview_follows_edits_in_the_browser(page: Page, preview: ServeProcess)
     overlay = page.locator("#briefings-error-overlay")
     expect(overlay).to_be_visible(timeout=WAIT_MS)
     errors = overlay.locator(".briefings-error")
-    expect(errors.first).to_contain_text(f"content/articles/first.md:{line}", timeout=WAIT_MS)
+    expect(errors.first).to_contain_text(f"content/articles/first/index.md:{line}", timeout=WAIT_MS)
     expect(errors.first).to_contain_text(re.compile(r"\bdate\b"))
     expect(page.locator("body")).to_contain_text(last_sentence)
     assert marker(page) == 1, "a failed build reloaded the page"

@@ -128,7 +128,7 @@ def test_ctrl_c_stops_cleanly_and_leaves_nothing(server: ServeProcess, tmp_path:
     assert "Traceback" not in output and "Stopped." in output
     assert not list((tmp_path / "tmp").iterdir())  # the temporary build folder is gone
     assert not (server.site / "public").exists()  # the preview never writes public/
-    assert (server.site / "content/articles/first.md").is_file()
+    assert (server.site / "content/articles/first/index.md").is_file()
 
 
 def test_busy_port_moves_on_and_says_so(server: ServeProcess, tmp_path: Path) -> None:

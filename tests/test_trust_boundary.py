@@ -67,7 +67,7 @@ def test_a_forged_record_in_an_old_manifest_cannot_delete_outside(site: Path,
     (site / "public" / MARKER).write_text(json.dumps(
         {"format": 2, "summary": {}, "files": {p: "x" for p in [*ours, rel]}}),
         encoding="utf-8")
-    (site / "content/articles/first.md").unlink()  # so that the build deletes something
+    (site / "content/articles/second.md").unlink()  # so that the build deletes something
     before = tree_digest(canary)
     assert build(site).exit_code == 0
     assert tree_digest(canary) == before

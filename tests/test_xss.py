@@ -100,7 +100,7 @@ URL_ATTRIBUTES = {"href", "src", "action", "formaction", "xlink:href", "data", "
                   "background", "cite", "longdesc", "ping", "manifest", "codebase", "srcdoc"}
 BAD_SCHEMES = ("javascript:", "vbscript:", "data:", "livescript:")
 # The default theme's own <link> tags; anything else in a <link> came from content.
-THEME_LINK_RELS = {"canonical", "alternate", "stylesheet", "prev", "next"}
+THEME_LINK_RELS = {"canonical", "alternate", "stylesheet", "prev", "next", "icon"}
 CONFIG = 'title: "XSS test"\nbase_url: "https://example.org/"\ntimezone: UTC\nsearch: false\n'
 
 
