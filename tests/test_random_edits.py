@@ -35,25 +35,26 @@ then applies a sequence of random steps of one to three edits each:
   title, a slug collision, a duplicate key in `site.yaml`, `paginate: 0`, a template syntax
   error, an image or a featured image that is not there, a bundle file named index.html, a
   menu that is neither header nor footer, a note for an edition that does not exist, an
-  unused Markdown file, a site file where the build writes its own): both builds must then
-  fail alike and leave the output as it was.
+  unused Markdown file, a site file where the build writes its own: a page, a feed, a
+  bundle's image or its resized copy): both builds must then fail alike and leave the
+  output as it was.
 
 After every step the cached build runs into the site's own `public/` (keeping its cache),
 then a `--no-cache` build runs into a fresh folder; both must give the same exit code (and
 neither may crash), the same files (dotfiles included, every byte) and the same folders,
-and no staging folder or journal may be left beside the output; a step that breaks nothing
-must build. Both must print the same
-warnings, and under `raw_html: sanitize` name every Markdown file that holds a <script>.
-Unless `--drafts` is on, neither output may show a draft or scheduled article (its first
-paragraph's unique " (N).") or a draft page (its address, its first paragraph), nor publish
-a file of a page that is not a published bundle (a draft's photo, by name, resized or not).
-The manifest (`.briefings-manifest.json`) is bookkeeping: it is left out of the comparison,
-and whether it differed is only reported in the failure message and the per-seed summary.
+and no staging folder or journal may be left beside the output; a step that breaks
+nothing must build. Both must print the same warnings, and under `raw_html: sanitize`
+name every Markdown file that holds a <script>. Unless `--drafts` is on, neither output
+may show a draft or scheduled article (its first paragraph's unique " (N).") or a draft
+page (its address, its first paragraph), nor publish a file of a page that is not a
+published bundle (a draft's photo, by name, resized or not). The manifest
+(`.briefings-manifest.json`) is bookkeeping: it is left out of the comparison, and whether
+it differed is only reported in the failure message and the per-seed summary.
 
 Modes (all steps are derived from the seed, so a failure replays exactly):
 
     # CI: seeds 1-3, 12 steps each, 10 articles, search off; plus the search seed and
-    # a check of the harness (about 25 s on 2 cores)
+    # a check of the harness (about 20 s on 2 cores)
     .venv/bin/python -m pytest tests/test_random_edits.py
 
     # bug hunt: more seeds and longer sequences (about 8 s per 25-step seed)
@@ -68,6 +69,8 @@ Modes (all steps are derived from the seed, so a failure replays exactly):
     BRIEFINGS_RANDOM_KEEP_GOING=1  after a mismatch, record it, rebuild the output and
                              cache from scratch and go on; all mismatches are reported at
                              the end (finds more than one bug per seed)
+    BRIEFINGS_RANDOM_FOCUS   kinds of edit (see `choose_op`) made five times as likely, e.g.
+                             bundle,bundle_file,page,site_file,note,clock for the newsroom files
 
 `test_random_edits_with_search` is the one seed with `search: true` (8 articles, at most 10
 steps): it runs the Pagefind binary (from the `pagefind` package) whenever an article page
@@ -152,6 +155,8 @@ PAGE_NAMES = ["about", "contact", "corrections", "구독", "ethics", "광고-문
 SITE_FILES = ["favicon.svg", "favicon.png", "robots.txt", "CNAME", ".nojekyll",
               ".well-known/security.txt", "ads.txt"]
 EMBEDS = [None, None, ["www.youtube-nocookie.com"], ["player.vimeo.com"]]  # None: default
+# Kinds of edit made five times as likely (BRIEFINGS_RANDOM_FOCUS=bundle,bundle_file,…).
+FOCUS = [kind for kind in os.environ.get("BRIEFINGS_RANDOM_FOCUS", "").split(",") if kind]
 # Placeholders in the model's Markdown for a bundle's files: [[img:name|alt|title]] and
 # [[file:name|text]]; they become references only while the page is a bundle holding the
 # file (a plain Markdown file cannot have files), else their text.
@@ -965,6 +970,8 @@ def choose_op(rng: random.Random, state: State) -> tuple[Any, ...]:
              "clock": 12, "break": 3, "touch": 2, "nothing": 3, "options": 2, "tamper": 2,
              "encoding": 2, "uncached": 1, "bundle": 3, "bundle_file": 6, "page": 5,
              "site_file": 3, "note": 3}
+    for kind in FOCUS:
+        kinds[kind] = kinds.get(kind, 0) * 5
     kind = rng.choices(list(kinds), weights=list(kinds.values()))[0]
     paths = sorted(state.articles)
     if kind in ("rename_article", "delete_article") and len(paths) <= 3:
@@ -1308,6 +1315,9 @@ def leaks(state: State, out: Path) -> list[str]:
     found = []
     files = snapshot(out)[0]
     files.pop(MANIFEST, None)  # bookkeeping, not published
+    for rel in render(state):  # the site's own files, published under any name they have
+        if rel.startswith("static/"):
+            files.pop(rel.removeprefix("static/"), None)
     for rel, data in sorted(files.items()):
         base = rel.rsplit("/", 1)[-1]
         for file_name, whose in names:
