@@ -19,8 +19,6 @@ NOTES = "content/digests/"
 def page(record: ParsedFile, key: str, mode: str, problems: list[Problem]) -> Standalone | None:
     """Make a page of its own; its address is its path under content/pages/."""
     v = record.values
-    if v.get("draft"):
-        return None  # never published, so never named in the output
     rel = record.path.removeprefix(PAGES).removesuffix("/" + BUNDLE).removesuffix(".md")
     segments = rel.split("/")
     if "slug" in v:
@@ -45,7 +43,7 @@ def page(record: ParsedFile, key: str, mode: str, problems: list[Problem]) -> St
         return None
     return Standalone(record.path, "/".join(segments), v["title"],
                       v.get("summary") or record.first_paragraph, v.get("menu", ""),
-                      v.get("weight", 0), key, v.get("updated"))
+                      v.get("weight", 0), key, v.get("updated"), v.get("draft", False))
 
 
 def note(record: ParsedFile, html: str, briefings: set[str], problems: list[Problem]

@@ -8,6 +8,7 @@ from typing import Any
 from urllib.parse import quote
 
 from generator import routes
+from generator.errors import Problem
 
 
 @dataclass(frozen=True)
@@ -154,6 +155,7 @@ class Standalone:
     weight: int
     key: str  # the parse cache key of its body
     updated: datetime | None = None
+    draft: bool = False  # published only with --drafts
 
     @property
     def path(self) -> str:
@@ -204,6 +206,7 @@ class Site:
     files: tuple[tuple[str, str, str], ...] = ()  # published as they are: (path, file, digest)
     resized: tuple[tuple[str, str, str, tuple[int, ...]], ...] = ()  # (path, file, digest, widths)
     favicon: str = ""  # the site's own icon in static/, which replaces the theme's
+    problems: tuple[Problem, ...] = ()  # files that would land on another's address
 
     def menu(self, name: str) -> tuple[Standalone, ...]:
         """Return the pages of one menu ("header" or "footer"), in order."""

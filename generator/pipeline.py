@@ -137,7 +137,8 @@ def run(inputs: Inputs, settings: Settings, plan: Plan, store: Store, started: f
         editions = cut_all(site, now, options.include_current,
                            i18n.patterns(the_theme.layers, config.language, WORDS,
                                          {**TITLE_SAMPLE, "name": config.title}, root))
-        problems = [*content.problems, *site_files.check_notes(site, editions, now)]
+        problems = [*content.problems, *site.problems,
+                    *site_files.check_notes(site, editions, now)]
         if problems:  # every problem at once: the addresses too, before nothing is kept
             planned = pages.plan(site, editions) + plan_digests(site, editions)
             raise ContentError(problems + _collisions(site, editions, planned, statics, root))

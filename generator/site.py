@@ -37,7 +37,8 @@ def assemble(config: SiteConfig, content: Content, drafts: bool = False,
     # Newest first; the slug breaks ties so that the order never depends on the disk.
     articles.sort(key=lambda a: (-a.date.timestamp(), a.slug))
     briefings = sorted(content.briefings, key=lambda b: (b.weight, b.title.casefold(), b.slug))
-    pages = sorted(content.pages, key=lambda p: (p.weight, p.title.casefold(), p.slug))
+    pages = sorted((p for p in content.pages if drafts or not p.draft),
+                   key=lambda p: (p.weight, p.title.casefold(), p.slug))
     _check_collisions([*articles, *expired], briefings, pages)
     tags = _tags(articles, config.slugify)
     tag_of_name = {name: tag for tag in tags for name in tag.spellings}
@@ -48,13 +49,13 @@ def assemble(config: SiteConfig, content: Content, drafts: bool = False,
             by_briefing.setdefault(slug, []).append(article)
         for tag_slug in dict.fromkeys(tag_of_name[name].slug for name in article.tags):
             by_tag.setdefault(tag_slug, []).append(article)
-    files, resized = _files(content, [*articles, *expired, *pages])
+    files, resized, problems = _files(content, [*articles, *expired, *pages])
     icons = [path for path, _, _ in content.statics if path in FAVICONS]
     return Site(config, tuple(articles), tuple(briefings), tags,
                 {k: tuple(v) for k, v in by_briefing.items()},
                 {k: tuple(v) for k, v in by_tag.items()}, tag_of_name,
                 {b.slug: b for b in briefings}, tuple(expired), tuple(sorted(held.items())),
-                tuple(pages), content.notes, files, resized, min(icons, default=""))
+                tuple(pages), content.notes, files, resized, min(icons, default=""), problems)
 
 
 FAVICONS = ("favicon.svg", "favicon.ico", "favicon.png")  # the site's own, at its root
@@ -62,12 +63,14 @@ FAVICONS = ("favicon.svg", "favicon.ico", "favicon.png")  # the site's own, at i
 
 def _files(content: Content, published: list[Article | Standalone]
            ) -> tuple[tuple[tuple[str, str, str], ...],
-                      tuple[tuple[str, str, str, tuple[int, ...]], ...]]:
+                      tuple[tuple[str, str, str, tuple[int, ...]], ...], tuple[Problem, ...]]:
     """Return the files published as they are, and the images to resize, in path order.
 
     Only published pages bring their bundles' files: a draft's photo stays unpublished.
+    Also return the files that would land on another's address.
     """
     files = [(path, file, digest) for path, file, digest in content.statics]
+    statics = {path: file for path, file, _ in files}
     resized = []
     problems = []
     for item in published:
@@ -80,6 +83,13 @@ def _files(content: Content, published: list[Article | Standalone]
             problems.append(Problem(folder + "index.html", None, (
                 f"would replace the page {item.path}index.html; rename the file")))
         files += [(item.path + name, file, digest) for name, file, digest in own]
+        # A file of static/ where the bundle publishes one would make two writers of a path.
+        copies = [images.variant_name(name, w) for name, widths in
+                  content.resized.get(folder, ()) for w in widths]
+        problems += [Problem(f"static/{item.path + name}", None, (
+            f"would be published at /{item.path + name}, where {folder} publishes its own "
+            "file; rename or move it")) for name in [*names, *copies]
+            if item.path + name in statics]
         by_name = {name: (file, digest) for name, file, digest in own}
         for name, widths in content.resized.get(folder, ()):
             file, digest = by_name[name]
@@ -88,9 +98,7 @@ def _files(content: Content, published: list[Article | Standalone]
             problems += [Problem(folder + copy, None, (
                 f"has the name of a resized copy of {name}; rename it")) for copy in taken]
             resized.append((item.path + name, file, digest, widths))
-    if problems:
-        raise ContentError(problems)
-    return tuple(sorted(files)), tuple(sorted(resized))
+    return tuple(sorted(files)), tuple(sorted(resized)), tuple(problems)
 
 
 def _check_collisions(articles: list[Article], briefings: list[Briefing],

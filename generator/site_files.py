@@ -50,6 +50,16 @@ def check_collisions(site: Site, generated: Iterable[str], root: Path) -> list[P
             problems.append(Problem(display_path(Path(file), root), None, (
                 f"would be published at /{path}, where the site writes its own "
                 f"/{clash}; rename or move the file")))
+    # A page's folder where the site writes a file (content/pages/feed.json.md → /feed.json/).
+    files = set(taken.values()) | {path for path, _, _ in site.files}
+    for leaf in site.pages:
+        parts = leaf.slug.split("/")
+        clash = next((p for p in ("/".join(parts[:n]) for n in range(1, len(parts) + 1))
+                      if p in files), None)
+        if clash is not None:
+            problems.append(Problem(leaf.source_path, None, (
+                f"its address /{leaf.slug}/ needs a folder where the site writes the file "
+                f"/{clash}; rename the file or give it another 'slug'")))
     return problems
 
 
