@@ -1,7 +1,9 @@
-// The search page: query Pagefind's indexes and narrow the results to one briefing.
+// The search page: query Pagefind's indexes and narrow the results to one briefing and to
+// one entity (a person, organization…).
 const form = document.querySelector(".search-form");
 const input = document.getElementById("search-query");
 const briefing = document.getElementById("search-briefing");
+const entity = document.getElementById("search-entity");  // absent on a site without entities
 const status = document.getElementById("search-status");
 const list = document.getElementById("search-results");
 const base = form.dataset.base;  // the site's path prefix, e.g. "/" or "/ko/"
@@ -33,14 +35,18 @@ async function run() {
   const params = new URLSearchParams();
   if (query) { params.set("q", query); }
   if (briefing.value) { params.set("briefing", briefing.value); }
+  if (entity && entity.value) { params.set("entity", entity.value); }
   history.replaceState(null, "", params.toString() ? "?" + params : location.pathname);
   list.replaceChildren();
   if (!query) { status.textContent = ""; return; }
   const search = await pagefind.debouncedSearch(query);
   if (search === null) { return; }  // a newer query replaced this one
   const found = await Promise.all(search.results.slice(0, 50).map((r) => r.data()));
-  const wanted = briefing.value ? "|" + briefing.value + "|" : "";
-  const shown = found.filter((d) => !wanted || (d.meta.briefings || "").includes(wanted));
+  // Each article lists its briefings' and entities' slugs as "|a|b|" in its Pagefind
+  // metadata (Pagefind's own filters are not byte-reproducible between builds).
+  const has = (slugs, slug) => !slug || (slugs || "").includes("|" + slug + "|");
+  const shown = found.filter((d) => has(d.meta.briefings, briefing.value)
+                                    && has(d.meta.entities, entity ? entity.value : ""));
   status.textContent = shown.length + " / " + found.length;
   for (const data of shown) {
     const item = document.createElement("li");
@@ -59,7 +65,9 @@ async function run() {
 const start = new URLSearchParams(location.search);
 input.value = start.get("q") || "";
 briefing.value = start.get("briefing") || "";
+if (entity) { entity.value = start.get("entity") || ""; }
 form.addEventListener("submit", (event) => { event.preventDefault(); run(); });
 input.addEventListener("input", run);
 briefing.addEventListener("change", run);
+if (entity) { entity.addEventListener("change", run); }
 run();
