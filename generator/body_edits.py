@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import IO, Any
 
-from generator import pages, search
+from generator import entities, pages, search
 from generator.cache import Store
 from generator.content import Content, bundles_of
 from generator.editions import Editions
@@ -26,7 +26,7 @@ from generator.feed_render import publish_feeds
 from generator.fingerprint import Digester
 from generator.model import Article, Site, SiteConfig
 from generator.output import Publisher
-from generator.parse import CHANGED, Bundle, Settings, cache_key, parse_job
+from generator.parse import CHANGED, Bundle, Settings, cache_key, finding, parse_job
 from generator.render import Job, render_changed
 from generator.scan import Found, Source
 from generator.theme import Theme
@@ -106,8 +106,8 @@ def save(store: Store, frame: str, structure: str, found: Found, states: list[st
     try:
         with open(temp, "wb") as handle:
             pickle.dump((MODEL_SCHEMA, frame, structure), handle, pickle.HIGHEST_PROTOCOL)
-            pickle.dump((digests, states, {a.source_path: a for a in content.articles}),
-                        handle, pickle.HIGHEST_PROTOCOL)
+            pickle.dump((digests, states, {a.source_path: a for a in content.articles},
+                         content.entities), handle, pickle.HIGHEST_PROTOCOL)
             _Pickler(handle, pickle.HIGHEST_PROTOCOL).dump((site, editions))
         os.replace(temp, path)
     except (OSError, pickle.PicklingError, TypeError, AttributeError):
@@ -122,7 +122,7 @@ def recall(store: Store, frame: str, found: Found, settings: Settings,
         with open(store.path.with_name(MODEL), "rb") as handle:
             if pickle.load(handle) != (MODEL_SCHEMA, frame, previous.get("structure")):
                 return None  # made from other files, options or code, or never published
-            digests, states, articles = pickle.load(handle)
+            digests, states, articles, people = pickle.load(handle)
             if any(isinstance(digest, OSError) for _, digest in found.files):
                 return None  # the whole read reports it
             edited = [(source, digest) for source, digest in found.files
@@ -131,7 +131,12 @@ def recall(store: Store, frame: str, found: Found, settings: Settings,
                     source.kind == "article" and source.path in articles
                     for source, _ in edited):
                 return None
-            renewed = _renew(edited, articles, store, settings, bundles_of(found))
+            # The edited bodies are read for the entities' names, as a whole read would.
+            names = entities.matcher(people)
+            if names is not None:
+                settings = dataclasses.replace(settings, names=names.digest)
+            with finding(entities.finder(names)):
+                renewed = _renew(edited, articles, store, settings, bundles_of(found))
             if renewed is None:
                 return None
             articles.update(renewed)

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+import dataclasses
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator import leaves, markdown, parallel, routes, slugs
+from generator import entities, leaves, markdown, parallel, routes, slugs
 from generator.cache import Store
 from generator.errors import Problem
-from generator.model import Article, Briefing, Note, SiteConfig, Standalone
+from generator.model import Article, Briefing, Entity, Note, SiteConfig, Standalone
 from generator.parse import (
     CHANGED,
     Bundle,
@@ -18,6 +19,7 @@ from generator.parse import (
     ParsedFile,
     Settings,
     cache_key,
+    finding,
     parse_file,
     parse_job,
 )
@@ -42,6 +44,7 @@ class Content:
     # What was wrong: the files with problems are left out, so that the later checks
     # (editions, addresses) still run and the build reports everything at once.
     problems: tuple[Problem, ...] = ()
+    entities: tuple[Entity, ...] = ()
 
 
 def bundles_of(found: Found) -> dict[str, Bundle]:
@@ -60,7 +63,7 @@ def read_content(root: Path, config: SiteConfig, store: Store, found: Found, job
     problems: list[Problem] = list(found.problems)
     settings = parse_settings(config)
     bundles = bundles_of(found)
-    keyed: list[tuple[str, Source, str]] = []
+    sources: list[tuple[Source, str]] = []
     statics: list[tuple[str, str, str]] = []
     for source, digest in found.files:
         if isinstance(digest, OSError):
@@ -69,8 +72,53 @@ def read_content(root: Path, config: SiteConfig, store: Store, found: Found, job
         if source.kind == "static":
             statics.append((source.path.removeprefix(STATIC + "/"), source.file, digest))
         if source.kind in MARKDOWN_KINDS:
-            keyed.append((cache_key(source.kind, source.path, digest, settings,
-                                    bundles.get(source.bundle, ())), source, digest))
+            sources.append((source, digest))
+
+    def keyed_by(chosen: Settings, kinds: tuple[str, ...]) -> list[tuple[str, Source, str]]:
+        return [(cache_key(s.kind, s.path, digest, chosen, bundles.get(s.bundle, ())), s, digest)
+                for s, digest in sources if s.kind in kinds]
+
+    # Entities first: the articles are parsed looking for their names.
+    first = keyed_by(settings, ("entity",))
+    parsed = _parse(first, settings, bundles, store, jobs, progress)
+    profiles = [(r, body_html(root, config, r.kind, r.path, key, store))
+                for key, r in ((key, parsed[key]) for key, _, _ in first) if r.usable]
+    people = entities.from_records(profiles, config.language, problems)
+    matcher = entities.matcher(people)
+    if matcher is not None:
+        settings = dataclasses.replace(settings, names=matcher.digest)
+    rest = keyed_by(settings, tuple(k for k in MARKDOWN_KINDS if k != "entity"))
+    with finding(entities.finder(matcher)):
+        parsed.update(_parse(rest, settings, bundles, store, jobs, progress))
+    keyed = first + rest
+    store.remember({key: parsed[key] for key, _, _ in keyed if parsed[key].card != CHANGED})
+    records = [(key, parsed[key]) for key, _, _ in keyed]
+    for _, record in records:
+        problems.extend(record.problems)
+    briefings = [b for key, r in records if r.kind == "briefing" and r.usable
+                 for b in [_briefing(r, body_html(root, config, r.kind, r.path, key, store),
+                                     config.slugify, problems)] if b]
+    known = {b.slug for b in briefings}
+    site_files = {path for path, _, _ in statics}
+    articles = [a for key, r in records if r.kind == "article" and r.usable
+                for a in [_article(r, key, config, known, site_files, problems)] if a]
+    articles = entities.link(articles, {r.path: r for _, r in records}, people, problems)
+    standalone = [p for key, r in records if r.kind == "page" and r.usable
+                  for p in [leaves.page(r, key, config.slugify, problems)] if p]
+    notes = [n for key, r in records if r.kind == "note" and r.usable
+             for n in [leaves.note(r, body_html(root, config, r.kind, r.path, key, store),
+                                   known, problems)] if n]
+    warnings = [w for _, r in records for w in r.warnings]
+    warnings += entities.shared(matcher, people)
+    return Content(tuple(briefings), tuple(articles), tuple(standalone), tuple(notes), bundles,
+                   {r.path[: -len(BUNDLE)]: r.resized for _, r in records if r.resized},
+                   tuple(statics), tuple(warnings), tuple(problems), tuple(people))
+
+
+def _parse(keyed: list[tuple[str, Source, str]], settings: Settings,
+           bundles: dict[str, Bundle], store: Store, jobs: int, progress: Progress | None
+           ) -> dict[str, ParsedFile]:
+    """Return the parse records of these files, from the cache or parsed now in parallel."""
     parsed: dict[str, ParsedFile] = store.get_many(key for key, _, _ in keyed)
     missing: list[Job] = [(key, s.kind, s.path, s.file, digest, settings,
                            bundles.get(s.bundle, ()))
@@ -87,26 +135,7 @@ def read_content(root: Path, config: SiteConfig, store: Store, found: Found, job
                 store.put_many(batch)
                 batch = []
         store.put_many(batch)
-    store.remember({key: parsed[key] for key, _, _ in keyed if parsed[key].card != CHANGED})
-    records = [(key, parsed[key]) for key, _, _ in keyed]
-    for _, record in records:
-        problems.extend(record.problems)
-    briefings = [b for key, r in records if r.kind == "briefing" and r.usable
-                 for b in [_briefing(r, body_html(root, config, r.kind, r.path, key, store),
-                                     config.slugify, problems)] if b]
-    known = {b.slug for b in briefings}
-    site_files = {path for path, _, _ in statics}
-    articles = [a for key, r in records if r.kind == "article" and r.usable
-                for a in [_article(r, key, config, known, site_files, problems)] if a]
-    standalone = [p for key, r in records if r.kind == "page" and r.usable
-                  for p in [leaves.page(r, key, config.slugify, problems)] if p]
-    notes = [n for key, r in records if r.kind == "note" and r.usable
-             for n in [leaves.note(r, body_html(root, config, r.kind, r.path, key, store),
-                                   known, problems)] if n]
-    return Content(tuple(briefings), tuple(articles), tuple(standalone), tuple(notes), bundles,
-                   {r.path[: -len(BUNDLE)]: r.resized for _, r in records if r.resized},
-                   tuple(statics), tuple(w for _, r in records for w in r.warnings),
-                   tuple(problems))
+    return parsed
 
 
 def parse_settings(config: SiteConfig) -> Settings:

@@ -95,7 +95,11 @@ def decide(previous: Mapping[str, object], facts: Facts) -> Plan:
 
 # What each kind of edited file is called, by where it lives.
 KINDS = (("content/articles/", "article"), ("content/briefings/", "briefing"),
-         ("content/pages/", "page"), ("content/digests/", "note"), ("static/", "site file"))
+         ("content/pages/", "page"), ("content/digests/", "note"),
+         ("content/entities/", "entity"), ("static/", "site file"))
+
+
+PLURAL = {"entity": "entities"}
 
 
 def _count(edited: frozenset[str]) -> str:
@@ -108,5 +112,6 @@ def _count(edited: frozenset[str]) -> str:
             name = "bundle file"
         counts[name] = counts.get(name, 0) + 1
     order = [n for _, n in KINDS] + ["bundle file", "file"]
-    words = [f"{counts[n]} {n}{'s' if counts[n] != 1 else ''}" for n in order if n in counts]
+    words = [f"{counts[n]} {PLURAL.get(n, n + 's') if counts[n] != 1 else n}" for n in order
+             if n in counts]
     return ", ".join(words[:-1]) + " and " + words[-1] if len(words) > 1 else words[0]

@@ -31,13 +31,19 @@ class FeedSpec:
 
 
 def specs(site: Site) -> list[FeedSpec]:
-    """Return the site feed and one per briefing."""
+    """Return the site feed, one per briefing and one per entity."""
     cfg = site.config
     found = [FeedSpec("", cfg.title, cfg.description or cfg.title, site.articles)]
     for briefing in site.briefings:
         found.append(FeedSpec(briefing.path, f"{briefing.title} · {cfg.title}",
                               briefing.summary or briefing.title,
                               site.articles_in(briefing.slug)))
+    for entity in site.entities:
+        # Articles about it and those that mention it, newest first, as the site lists them.
+        named = {*site.about_entity.get(entity.slug, ()), *site.mentioning.get(entity.slug, ())}
+        found.append(FeedSpec(entity.path, f"{entity.name} · {cfg.title}",
+                              entity.description or entity.name,
+                              tuple(sorted(named, key=lambda a: (-a.date.timestamp(), a.slug)))))
     return found
 
 

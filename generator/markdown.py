@@ -31,6 +31,7 @@ class Rendered:
     first: str  # the plain text of the first paragraph
     warnings: tuple[tuple[int, str], ...] = ()  # (line in the body, message)
     references: tuple[tuple[int, str, str], ...] = ()  # (line, "image" or "link", URL)
+    text: str = ""  # what a reader reads, as plain text (names are looked for in it)
 
 def highlight(code: str, lang: str, _attrs: str) -> str:
     """Colour a fenced code block with Pygments; unknown languages stay plain."""
@@ -140,7 +141,7 @@ def render_body(body: str, raw_html: str, embeds: tuple[str, ...] = (),
         # and file: links itself; only data: images would get past it (nh3 drops those).
         html = sanitize(html, embeds)
     return Rendered(html, first_paragraph(tokens), tuple(dict.fromkeys(warnings)),
-                    tuple(references))
+                    tuple(references), all_text(tokens))
 
 
 def _reference(url: str) -> bool:
@@ -187,6 +188,11 @@ def first_paragraph(tokens: list[Token]) -> str:
 
 
 _PICTURE = ("image", "softbreak", "hardbreak")
+
+
+def all_text(tokens: list[Token]) -> str:
+    """Return the plain text of every block (paragraphs, headings, lists, tables), one a line."""
+    return "\n".join(plain_text(t.children or []) for t in tokens if t.type == "inline")
 
 
 def plain_text(children: list[Token]) -> str:

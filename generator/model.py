@@ -117,6 +117,8 @@ class Article:
     image: str = ""  # the featured image as written in front matter
     picture: Picture | None = None  # the featured image, resolved
     lede: str = ""  # the summary the editor wrote, shown above the body; never derived
+    about: tuple[str, ...] = ()  # the entities it is about (their slugs), as written
+    mentions: tuple[str, ...] = ()  # the entities it mentions besides, found in its text
 
     @property
     def path(self) -> str:
@@ -163,6 +165,40 @@ class Standalone:
         return routes.standalone(self.slug)
 
 
+# The kinds of entity, in the order the entity index groups them.
+ENTITY_TYPES = ("person", "organization", "country", "place", "event", "other")
+
+
+@dataclass(frozen=True)
+class Entity:
+    """Someone or something the stories are about: a person, an organization, a country…"""
+
+    source_path: str
+    slug: str  # its id, from the file name: content/entities/<slug>.md
+    type: str  # one of ENTITY_TYPES
+    names: tuple[tuple[str, str], ...]  # (language, name), the site language's first
+    aliases: tuple[tuple[str, str], ...]  # (language or "", alias)
+    wikidata: str  # "Q…" or ""
+    description: str
+    member_of: str  # another entity's slug, or ""
+    html: str  # the editor's profile
+
+    @property
+    def name(self) -> str:
+        """Return its name in the site's language (or its first name)."""
+        return self.names[0][1]
+
+    @property
+    def path(self) -> str:
+        """Return the output path of the entity's page."""
+        return routes.entity(self.slug)
+
+    @property
+    def wikidata_url(self) -> str:
+        """Return its Wikidata page, or ""."""
+        return f"https://www.wikidata.org/wiki/{self.wikidata}" if self.wikidata else ""
+
+
 @dataclass(frozen=True)
 class Note:
     """The editor's note of one digest edition, shown before its articles."""
@@ -207,6 +243,18 @@ class Site:
     resized: tuple[tuple[str, str, str, tuple[int, ...]], ...] = ()  # (path, file, digest, widths)
     favicon: str = ""  # the site's own icon in static/, which replaces the theme's
     problems: tuple[Problem, ...] = ()  # files that would land on another's address
+    entities: tuple[Entity, ...] = ()  # by type (ENTITY_TYPES order), then name
+    entity_of_slug: dict[str, Entity] = field(default_factory=dict, compare=False, hash=False)
+    # Each entity's listed articles that are about it, and those that only mention it.
+    about_entity: dict[str, tuple[Article, ...]] = field(default_factory=dict, compare=False,
+                                                         hash=False)
+    mentioning: dict[str, tuple[Article, ...]] = field(default_factory=dict, compare=False,
+                                                       hash=False)
+
+    def entities_of(self, article: Article) -> tuple[Entity, ...]:
+        """Return the entities an article is about, then those it mentions."""
+        known = self.entity_of_slug
+        return tuple(known[s] for s in (*article.about, *article.mentions) if s in known)
 
     def menu(self, name: str) -> tuple[Standalone, ...]:
         """Return the pages of one menu ("header" or "footer"), in order."""

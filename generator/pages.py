@@ -9,7 +9,15 @@ from typing import Any
 
 from generator import dates, routes
 from generator.editions import Editions
-from generator.model import Article, Briefing, Page, Site, Standalone, Tag
+from generator.model import (
+    Article,
+    Briefing,
+    Entity,
+    Page,
+    Site,
+    Standalone,
+    Tag,
+)
 
 LATEST = 3  # developments shown per briefing on the front page and at the top of a briefing
 
@@ -91,22 +99,23 @@ def newest(articles: tuple[Article, ...]) -> datetime | None:
 
 def site_feeds(site: Site) -> list[FeedLink]:
     """Return the site-wide feeds."""
-    return _links(site.config.title, site.config.base_url)
+    return links(site.config.title, site.config.base_url)
 
 
 def briefing_feeds(site: Site, briefing: Briefing) -> list[FeedLink]:
     """Return the feeds of one briefing."""
-    return _links(briefing.title, site.config.base_url + briefing.path)
+    return links(briefing.title, site.config.base_url + briefing.path)
 
 
 def digest_feeds(site: Site, briefing: Briefing | None, editions: Editions) -> list[FeedLink]:
     """Return the digest feeds, site-wide or of one briefing."""
     name = editions.word("digest_feed_link",
                          name=briefing.title if briefing else site.config.title)
-    return _links(name, site.config.base_url + routes.digests(briefing.path if briefing else ""))
+    return links(name, site.config.base_url + routes.digests(briefing.path if briefing else ""))
 
 
-def _links(name: str, folder_url: str) -> list[FeedLink]:
+def links(name: str, folder_url: str) -> list[FeedLink]:
+    """Return the feed links of a folder, one per format."""
     return [FeedLink(f"{name} ({label})", folder_url + file, media)
             for file, _, media, label in routes.FEEDS]
 
@@ -176,7 +185,7 @@ def page(site: Site, common: list[FeedLink], path: str, template: str, title: st
     return Page(routes.page_file(path), template, {
         "site": site.config, "briefings_nav": site.briefings, "feeds": feeds,
         "page_path": path, "page_title": title, "menus": menus(site),
-        "favicon": site.favicon, **context,
+        "favicon": site.favicon, "has_entities": bool(site.entities), **context,
     }, body.key if body else None, kind, lastmod, body.source_path if body else None, listed)
 
 
@@ -261,8 +270,15 @@ def article_pages(site: Site, common: list[FeedLink], editions: Editions,
             neighbours=neighbours(site, article, positions) if not site.is_expired(article)
             else [], edition=edition_of.get(article.key), crumbs=crumbs,
             expired=site.is_expired(article), lastmod=article.updated or article.date,
+            about_entities=known(site, article.about),
+            mentioned_entities=known(site, article.mentions),
             listed=not site.is_expired(article)))
     return pages
+
+
+def known(site: Site, slugs: tuple[str, ...]) -> tuple[Entity, ...]:
+    """Return the entities of these slugs, in order."""
+    return tuple(site.entity_of_slug[s] for s in slugs if s in site.entity_of_slug)
 
 
 def archive_years(site: Site) -> list[tuple[int, int]]:
@@ -303,3 +319,4 @@ def _archive(site: Site, common: list[FeedLink], base: str, title: str,
                  timeline=timeline(site, chunk), count=len(items), pager=pager, crumbs=crumbs,
                  lastmod=newest(chunk), **context)
             for pager, chunk in paginate(items, site.config.paginate, base)]
+

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import hashlib
+import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -11,6 +14,7 @@ from generator import bundles, dates, markdown
 from generator.errors import Problem
 from generator.fingerprint import code_digest
 from generator.frontmatter import FrontMatterProblem, Parts, decode, split
+from generator.model import ENTITY_TYPES
 from generator.scan import digest_of
 from generator.schema import (
     Field,
@@ -49,6 +53,9 @@ ARTICLE_FIELDS = {
     "image": Field(text),
     "image_alt": Field(text),
     "image_credit": Field(text),
+    "about": Field(text_list),
+    "mentions": Field(text_list),
+    "ignore_mentions": Field(text_list),
     "extra": Field(mapping),
 }
 BRIEFING_FIELDS = {
@@ -76,8 +83,57 @@ PAGE_FIELDS = {
     "draft": Field(flag),
 }
 NOTE_FIELDS: dict[str, Field] = {}  # a note is Markdown; front matter is optional
+_LANGUAGE = re.compile(r"[a-z]{2,3}(-[A-Za-z0-9]{2,8})*")
+
+
+def _language(value: Any) -> str:
+    tag = str(value)
+    if not _LANGUAGE.fullmatch(tag):
+        raise Invalid(f"{tag!r} is not a language code such as en, ko or ru")
+    return tag
+
+
+def _names(value: Any) -> tuple[tuple[str, str], ...]:
+    """Accept a name, or a mapping of language to name: {en: Maria Zakharova, ko: …}."""
+    if isinstance(value, dict):
+        if not value:
+            raise Invalid("expected at least one name, e.g. {en: Maria Zakharova}")
+        return tuple((_language(lang), nonempty(name)) for lang, name in value.items())
+    return (("", nonempty(value)),)
+
+
+def _aliases(value: Any) -> tuple[tuple[str, str], ...]:
+    """Accept a list of aliases, or a mapping of language to a list (or one alias)."""
+    if isinstance(value, dict):
+        return tuple((_language(lang), alias) for lang, names in value.items()
+                     for alias in text_list(names))
+    return tuple(("", alias) for alias in text_list(value))
+
+
+def _entity_type(value: Any) -> str:
+    kind = text(value)
+    if kind not in ENTITY_TYPES:
+        raise Invalid("expected one of " + ", ".join(ENTITY_TYPES))
+    return kind
+
+
+def _wikidata(value: Any) -> str:
+    item = text(value).strip()
+    if not re.fullmatch(r"Q[1-9][0-9]*", item):
+        raise Invalid("expected a Wikidata item id: Q followed by digits, e.g. Q4370914")
+    return item
+
+
+ENTITY_FIELDS = {
+    "name": Field(_names, required=True),
+    "type": Field(_entity_type),
+    "aliases": Field(_aliases),
+    "wikidata": Field(_wikidata),
+    "description": Field(text),
+    "member_of": Field(nonempty),
+}
 FIELDS = {"article": ARTICLE_FIELDS, "briefing": BRIEFING_FIELDS, "page": PAGE_FIELDS,
-          "note": NOTE_FIELDS}
+          "note": NOTE_FIELDS, "entity": ENTITY_FIELDS}
 DATE_KEYS = ("date", "updated", "publish_date", "expires")
 
 
@@ -89,13 +145,32 @@ class Settings:
     timezone: str
     embeds: tuple[str, ...] = ()  # iframe hosts allowed when sanitizing
     widths: tuple[int, ...] = ()  # widths of images' resized copies
+    names: str = ""  # digest of the entities' names and aliases, looked for in articles
 
     def key(self) -> str:
         """Return the part of a cache key these settings contribute."""
         # The generator's own bytes, not a version someone must remember to bump: any change
         # to the code (an upgrade, a local edit) parses everything again.
         return (f"{code_digest()}/{self.raw_html}/{self.timezone}/{','.join(self.embeds)}"
-                f"/{self.widths}")
+                f"/{self.widths}/{self.names}")
+
+
+# Finds the entities an article's text names: (their slugs, and each surface form that
+# names more than one). Set by the build around parsing articles, as the worker processes
+# it forks inherit it; its digest is Settings.names, so it is part of every article's key.
+Finder = Callable[[str], tuple[tuple[str, ...], tuple[tuple[str, tuple[str, ...]], ...]]]
+_FINDER: Finder | None = None
+
+
+@contextlib.contextmanager
+def finding(finder: Finder | None) -> Iterator[None]:
+    """Look for entity names in the articles parsed within this block."""
+    global _FINDER
+    _FINDER = finder
+    try:
+        yield
+    finally:
+        _FINDER = None
 
 
 @dataclass(frozen=True)
@@ -186,6 +261,12 @@ def parse_file(kind: str, path: str, raw: bytes, settings: Settings, bundle: Bun
             problems.append(problem)
         else:
             values["picture"] = picture
+    if kind == "article" and _FINDER is not None:
+        named, ambiguous = _FINDER("\n".join(
+            (str(values.get("title", "")), str(values.get("summary", "")), rendered.text)))
+        values["found"] = list(named)
+        if ambiguous:
+            values["ambiguous"] = [[form, list(slugs)] for form, slugs in ambiguous]
     warnings = tuple(Problem(path, line + body_line if line else None, message)
                      for line, message in rendered.warnings)
     record = ParsedFile(path, kind, values, lines, rendered.first, tuple(problems), True,

@@ -30,6 +30,7 @@ from generator.content import parse_settings, read_content
 from generator.decide import Facts, Plan, decide
 from generator.digest_pages import plan_digests
 from generator.editions import WORDS, Editions, cut_all
+from generator.entity_pages import entity_pages
 from generator.errors import ContentError, Interrupted, Problem
 from generator.feed_render import publish_digest_feeds, publish_feeds
 from generator.fingerprint import Digester, of_bytes
@@ -140,7 +141,7 @@ def run(inputs: Inputs, settings: Settings, plan: Plan, store: Store, started: f
         problems = [*content.problems, *site.problems,
                     *site_files.check_notes(site, editions, now)]
         if problems:  # every problem at once: the addresses too, before nothing is kept
-            planned = pages.plan(site, editions) + plan_digests(site, editions)
+            planned = _plan_all(site, editions)
             raise ContentError(problems + _collisions(site, editions, planned, statics, root))
         summary["warnings"] = sorted(str(w) for w in content.warnings)
         if options.cache:
@@ -150,7 +151,7 @@ def run(inputs: Inputs, settings: Settings, plan: Plan, store: Store, started: f
             publisher = Publisher(out, existing, inputs.record, True, inputs.cache_dir)
             return _bodies_only(publisher, site, editions, summary, inputs, options, store,
                                 started, timings, _held(states), plan)
-        planned = pages.plan(site, editions) + plan_digests(site, editions)
+        planned = _plan_all(site, editions)
         problems = _collisions(site, editions, planned, statics, root)
         if problems:
             raise ContentError(problems)
@@ -194,6 +195,12 @@ def run(inputs: Inputs, settings: Settings, plan: Plan, store: Store, started: f
     return BuildResult(len(planned), feed_count, changed, time.perf_counter() - started,
                        str(out), tuple(timings), site.held_back, plan.reason,
                        recorded_warnings(summary))
+
+
+def _plan_all(site: Site, editions: Editions) -> list[Page]:
+    """Plan every page: the site's, the digests' and the entities'."""
+    return (pages.plan(site, editions) + plan_digests(site, editions)
+            + entity_pages(site, pages.common_feeds(site, editions)))
 
 
 def _collisions(site: Site, editions: Editions, planned: list[Page],

@@ -10,6 +10,7 @@ from __future__ import annotations
 ARTICLES = "articles/"
 BRIEFINGS = "briefings/"
 TAGS = "tags/"
+ENTITIES = "entities/"
 DIGESTS = "digests/"
 ARCHIVE = "archive/"
 SEARCH = "search/"
@@ -24,7 +25,7 @@ PAGEFIND = "pagefind/"  # the search index
 STATIC = "static/"  # the theme's files
 # First folders of the site's own routes: a page of its own (content/pages/) cannot take one.
 RESERVED = ("articles", "briefings", "tags", "digests", "archive", "search", "pagefind",
-            "static", "page")
+            "static", "page", "entities", "claims")
 
 RSS = "feed.xml"
 ATOM = "atom.xml"
@@ -47,6 +48,11 @@ def standalone(slug: str) -> str:
 def briefing(slug: str) -> str:
     """Return the folder of a briefing."""
     return f"{BRIEFINGS}{slug}/"
+
+
+def entity(slug: str) -> str:
+    """Return the folder of an entity (a person, organization, country…)."""
+    return f"{ENTITIES}{slug}/"
 
 
 def tag(slug: str) -> str:

@@ -12,12 +12,13 @@ from pathlib import Path
 from generator.errors import Problem
 
 # Content folders that must not be symbolic links leading out of the site.
-FOLDERS = ("content/briefings", "content/articles", "content/pages", "content/digests")
+FOLDERS = ("content/briefings", "content/articles", "content/pages", "content/digests",
+           "content/entities")
 CONTENT = "content"
 STATIC = "static"  # the site's own files, copied to the output root as they are
 BUNDLE = "index.md"  # a folder holding it is a page bundle: the page and its files
 # The kinds of file the build reads: Markdown it renders, and files it publishes as they are.
-MARKDOWN_KINDS = ("article", "briefing", "page", "note")
+MARKDOWN_KINDS = ("article", "briefing", "page", "note", "entity")
 
 
 @dataclass(frozen=True)
@@ -92,8 +93,9 @@ def walk(root: Path, folder: str, problems: list[Problem], hidden: bool = False
 
 
 UNUSED = ("is a Markdown file Briefings does not use: articles go in content/articles/, "
-          "briefings in content/briefings/<slug>.md, pages in content/pages/ and editors' "
-          "notes in content/digests/<edition>.md; move it there or delete it")
+          "briefings in content/briefings/<slug>.md, pages in content/pages/, entities in "
+          "content/entities/<id>.md and editors' notes in content/digests/<edition>.md; move "
+          "it there or delete it")
 
 
 def classify(files: list[tuple[str, str]], problems: list[Problem]) -> list[Source]:
@@ -129,6 +131,8 @@ def classify(files: list[tuple[str, str]], problems: list[Problem]) -> list[Sour
             continue  # not published: only a bundle's files are
         elif section == "briefings" and len(parts) == 3:
             sources.append(Source("briefing", rel, file))
+        elif section == "entities" and len(parts) == 3:
+            sources.append(Source("entity", rel, file))
         elif (section == "briefings" and len(parts) == 5 and parts[3] == "digests") or (
                 section == "digests" and len(parts) == 3):
             sources.append(Source("note", rel, file))

@@ -10,7 +10,15 @@ from datetime import UTC, datetime
 from generator import images, slugs
 from generator.content import Content
 from generator.errors import ContentError, Problem
-from generator.model import Article, Briefing, Site, SiteConfig, Standalone, Tag
+from generator.model import (
+    ENTITY_TYPES,
+    Article,
+    Briefing,
+    Site,
+    SiteConfig,
+    Standalone,
+    Tag,
+)
 from generator.scan import BUNDLE
 
 
@@ -50,12 +58,24 @@ def assemble(config: SiteConfig, content: Content, drafts: bool = False,
         for tag_slug in dict.fromkeys(tag_of_name[name].slug for name in article.tags):
             by_tag.setdefault(tag_slug, []).append(article)
     files, resized, problems = _files(content, [*articles, *expired, *pages])
+    people = sorted(content.entities, key=lambda e: (ENTITY_TYPES.index(e.type),
+                                                     e.name.casefold(), e.slug))
+    about: dict[str, list[Article]] = {}
+    mentioning: dict[str, list[Article]] = {}
+    for article in articles:  # newest first, so each list is too
+        for slug in article.about:
+            about.setdefault(slug, []).append(article)
+        for slug in article.mentions:
+            mentioning.setdefault(slug, []).append(article)
     icons = [path for path, _, _ in content.statics if path in FAVICONS]
     return Site(config, tuple(articles), tuple(briefings), tags,
                 {k: tuple(v) for k, v in by_briefing.items()},
                 {k: tuple(v) for k, v in by_tag.items()}, tag_of_name,
                 {b.slug: b for b in briefings}, tuple(expired), tuple(sorted(held.items())),
-                tuple(pages), content.notes, files, resized, min(icons, default=""), problems)
+                tuple(pages), content.notes, files, resized, min(icons, default=""), problems,
+                tuple(people), {e.slug: e for e in people},
+                {k: tuple(v) for k, v in about.items()},
+                {k: tuple(v) for k, v in mentioning.items()})
 
 
 FAVICONS = ("favicon.svg", "favicon.ico", "favicon.png")  # the site's own, at its root
