@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections import Counter
 
 from generator import routes
-from generator.model import ENTITY_TYPES, Entity, Page, Site
-from generator.pages import HOME, Crumb, FeedLink, links, newest, page, paginate
+from generator.model import Entity, Page, Site
+from generator.pages import HOME, Crumb, FeedLink, entity_groups, links, newest, page, paginate
 
 
 def entity_feeds(site: Site, entity: Entity) -> list[FeedLink]:
@@ -18,9 +18,7 @@ def entity_pages(site: Site, common: list[FeedLink], home: Crumb = HOME) -> list
     """Plan the entity index, grouped by type, and one page per entity (its mentions paginated)."""
     if not site.entities:
         return []
-    groups = [(kind, tuple(e for e in site.entities if e.type == kind))
-              for kind in ENTITY_TYPES if any(e.type == kind for e in site.entities)]
-    pages = [page(site, common, routes.ENTITIES, "entities.html", "", groups=groups,
+    pages = [page(site, common, routes.ENTITIES, "entities.html", "", groups=entity_groups(site),
                   crumbs=(home,))]
     crumbs = (home, Crumb("entities", routes.ENTITIES, key=True))
     for entity in site.entities:

@@ -10,6 +10,7 @@ from typing import Any
 from generator import dates, routes
 from generator.editions import Editions
 from generator.model import (
+    ENTITY_TYPES,
     Article,
     Briefing,
     Entity,
@@ -216,7 +217,8 @@ def plan(site: Site, editions: Editions | None = None) -> list[Page]:
                           lastmod=newest(items)))
     pages += archives(site, common, home)
     if site.config.search:
-        pages.append(page(site, common, routes.SEARCH, "search.html", "", crumbs=(home,)))
+        pages.append(page(site, common, routes.SEARCH, "search.html", "", crumbs=(home,),
+                          entity_groups=entity_groups(site)))
     pages.append(page(site, common, routes.BRIEFINGS, "briefings.html", "", overview=overview,
                       crumbs=(home,), lastmod=newest(site.articles)))
     pages.append(page(site, common, routes.TAGS, "tags.html", "", crumbs=(home,),
@@ -274,6 +276,12 @@ def article_pages(site: Site, common: list[FeedLink], editions: Editions,
             mentioned_entities=known(site, article.mentions),
             listed=not site.is_expired(article)))
     return pages
+
+
+def entity_groups(site: Site) -> list[tuple[str, tuple[Entity, ...]]]:
+    """Return the entities grouped by type, in ENTITY_TYPES order (empty types left out)."""
+    return [(kind, found) for kind in ENTITY_TYPES
+            for found in [tuple(e for e in site.entities if e.type == kind)] if found]
 
 
 def known(site: Site, slugs: tuple[str, ...]) -> tuple[Entity, ...]:
