@@ -18,13 +18,15 @@ import ahocorasick
 
 # Stress marks (Russian teaching texts, U+0301/U+0300) and soft hyphens would split a word.
 _FOLD = str.maketrans({"ё": "е", "\u0301": None, "\u0300": None, "\u00ad": None,
-                       "\u200b": None, "\u200d": None})
+                       "\u200b": None, "\u200d": None, "_": " "})
 # White space, hyphens and apostrophes separate the words of one name ("Kim Jong-un" = "Kim
 # Jong Un", "Russia's"); other punctuation ends it: "Maria. Zakharova" is not her name. It
 # stays in the folded text as a word of its own, _STOP, that no name contains.
 _STOP = "\x01"
 _BREAK = re.compile(r"[^\w\s'\u2019\u2010\u2011-]+")
-_NONWORD = re.compile(r"[^\w\x01]+|_+")
+# Single spaces, most of a text's gaps, are left alone: replacing them costs a third of
+# the fold.
+_NONWORD = re.compile(r"[^\w\x01]{2,}|[^\w\x01 ]")
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 _HANGUL = re.compile(r"[\uac00-\ud7a3]+")
 # Field separator in scan(): no key holds it, so no alias matches across two fields.
@@ -57,7 +59,7 @@ _CASE_OF = {**{case: case for case in _CASES}, "gen1": "gent", "gen2": "gent",
             "acc2": "accs", "loc1": "loct", "loc2": "loct", "voct": "nomn"}
 _PERSON = frozenset({"Name", "Surn", "Patr"})
 # The declension of Russian surnames (Zaliznyak's grammar; Rosenthal's handbook, § 14),
-# for a surname the dictionary lacks in the nominative: ending → endings by _CASES.
+# for a capitalized word the dictionary has no nominative of: ending → endings by _CASES.
 _SURNAME_ENDINGS = (
     (re.compile(r"(?:ов|ев|ёв|ин|ын)$"), ("", "а", "у", "а", "ым", "е")),
     (re.compile(r"(?:ов|ев|ёв|ин|ын)а$"), ("а", "ой", "ой", "у", "ой", "ой")),
@@ -134,7 +136,7 @@ def _declension(word: str, capital: bool) -> tuple[str, tuple[frozenset[str], ..
         for bucket, more in zip(forms, _lexeme_by_case(parse), strict=True):
             bucket.update(more)
     person = any(_PERSON & p.tag.grammemes for p in parses)
-    rule = None if any("Surn" in p.tag for p in parses) or not capital else _surname_rule(word)
+    rule = None if parses or not capital else _surname_rule(word)
     if rule is not None:  # e.g. Пескова: the dictionary knows only Песков, the man
         person = True
         for found, extra in zip(forms, rule, strict=True):
@@ -240,9 +242,13 @@ class Matcher:
                   for (language, _), names in sorted(spelled.items()) if len(names) > 1]
         return cls(table, shared)
 
+    def __len__(self) -> int:
+        """Return how many folded forms of names the automaton holds."""
+        return len(self._automaton)
+
     def _hits(self, text: str) -> Iterator[tuple[int, int, str, tuple[str, ...]]]:
         """Yield (start, end, key, ids) for each whole-word occurrence of a key."""
-        if not len(self._automaton):
+        if not len(self):
             return
         for last, (key, ids) in self._automaton.iter(text):
             end = last + 1
