@@ -109,10 +109,11 @@ def build_apart(root: Path) -> None:
     assert proc.returncode == 0, proc.stdout + proc.stderr
 
 
-def built(tmp_path_factory: pytest.TempPathFactory, name: str,
-          files: dict[str, str | bytes]) -> Path:
+def built(tmp_path_factory: pytest.TempPathFactory, name: str, files: dict[str, str]) -> Path:
+    """Write a site and build it; return its output folder."""
     root = tmp_path_factory.mktemp(name) / "site"
-    write_files(root, files)
+    data: dict[str, str | bytes] = {**files}
+    write_files(root, data)
     build_apart(root)
     return root / "public"
 
@@ -156,12 +157,13 @@ def links(node: Any, xpath: str = ".//a") -> list[str]:
     return [a.get("href").removeprefix("/") for a in node.xpath(xpath)]
 
 
-def section(doc: Any, css_class: str) -> Any | None:
+def section(doc: Any, css_class: str) -> Any:
+    """Return the section of a class, or None."""
     found = doc.xpath(f"//section[contains(concat(' ', @class, ' '), ' {css_class} ')]")
     return found[0] if found else None
 
 
-def entry_links(node: Any | None) -> list[str]:
+def entry_links(node: Any) -> list[str]:
     """The article links of a list of entries (each entry's title)."""
     return [] if node is None else links(node, ".//*[@class='entry-title']/a")
 
@@ -398,20 +400,24 @@ def results(browser: Any, url: str) -> list[str]:
         tab.close()
 
 
-@pytest.mark.parametrize(("entity_slug", "expected"), [
-    pytest.param("", ["ferry-fares", "moscow-denies-talks", "seoul-statement", "tass-report"],
-                 id="anyone"),
-    pytest.param("maria-zakharova", ["moscow-denies-talks", "tass-report"], id="about-or-named"),
-    pytest.param("tass", ["tass-report"], id="named"),
-    pytest.param("seoul-foreign-ministry", ["seoul-statement"], id="about-only"),
-    pytest.param("moscow-summit", [], id="nobody"),
+@pytest.mark.parametrize(("entity_slug", "briefing", "expected"), [
+    pytest.param("", "", ["ferry-fares", "moscow-denies-talks", "seoul-statement",
+                          "tass-report"], id="anyone"),
+    pytest.param("maria-zakharova", "", ["moscow-denies-talks", "tass-report"],
+                 id="about-or-named"),
+    pytest.param("tass", "", ["tass-report"], id="named"),
+    pytest.param("seoul-foreign-ministry", "", ["seoul-statement"], id="about-only"),
+    pytest.param("moscow-summit", "", [], id="nobody"),
+    # The briefing filter still works, alone and with an entity.
+    pytest.param("", "diplomacy", ["ferry-fares", "seoul-statement"], id="briefing"),
+    pytest.param("tass", "diplomacy", [], id="briefing-and-entity"),
 ])
 def test_search_results_can_be_narrowed_to_an_entity(out: Path, browser: Any, served: str,
-                                                      entity_slug: str,
+                                                      entity_slug: str, briefing: str,
                                                       expected: list[str]) -> None:
     options = page(out, "search/").xpath("//select[@id='search-entity']//option/@value")
     assert entity_slug in options
-    found = results(browser, f"{served}search/?q=talks&entity={entity_slug}")
+    found = results(browser, f"{served}search/?q=talks&entity={entity_slug}&briefing={briefing}")
     assert found == sorted(A[slug] for slug in expected)
 
 
@@ -426,6 +432,8 @@ def test_choosing_an_entity_narrows_the_results_and_the_address(browser: Any,
         tab.wait_for_function("document.querySelectorAll('.search-result-link').length === 1",
                               timeout=15_000)
         assert "entity=tass" in tab.url
+        # The filters' slugs are metadata, not text: no excerpt shows them.
+        assert "|" not in tab.locator(".search-results .summary").text_content()
         assert tab.locator(".search-result-link").get_attribute("href") == "/" + A["tass-report"]
     finally:
         tab.close()
