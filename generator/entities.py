@@ -89,7 +89,11 @@ def finder(found: Matcher | None) -> Finder | None:
     """Return what parsing calls to find the entities a text names."""
     if found is None:
         return None
-    return lambda text: (found.find(text), found.ambiguous(text))
+    def scan(*texts: str) -> tuple[tuple[str, ...], tuple[tuple[str, tuple[str, ...]], ...]]:
+        result = found.scan(*texts)  # one pass for both answers
+        return result.ids, result.ambiguous
+
+    return scan
 
 
 def link(articles: list[Article], records: dict[str, ParsedFile], people: Sequence[Entity],

@@ -158,7 +158,8 @@ class Settings:
 # Finds the entities an article's text names: (their slugs, and each surface form that
 # names more than one). Set by the build around parsing articles, as the worker processes
 # it forks inherit it; its digest is Settings.names, so it is part of every article's key.
-Finder = Callable[[str], tuple[tuple[str, ...], tuple[tuple[str, tuple[str, ...]], ...]]]
+# Called with the title, the summary and the body's text: a name never spans two of them.
+Finder = Callable[..., tuple[tuple[str, ...], tuple[tuple[str, tuple[str, ...]], ...]]]
 _FINDER: Finder | None = None
 
 
@@ -262,8 +263,8 @@ def parse_file(kind: str, path: str, raw: bytes, settings: Settings, bundle: Bun
         else:
             values["picture"] = picture
     if kind == "article" and _FINDER is not None:
-        named, ambiguous = _FINDER("\n".join(
-            (str(values.get("title", "")), str(values.get("summary", "")), rendered.text)))
+        named, ambiguous = _FINDER(str(values.get("title", "")), str(values.get("summary", "")),
+                                   rendered.text)
         values["found"] = list(named)
         if ambiguous:
             values["ambiguous"] = [[form, list(slugs)] for form, slugs in ambiguous]
