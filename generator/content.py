@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator import entities, leaves, markdown, parallel, routes, slugs
+from generator import claims, entities, leaves, markdown, parallel, routes, slugs
 from generator.cache import Store
 from generator.errors import Problem
 from generator.model import Article, Briefing, Entity, Note, SiteConfig, Standalone
@@ -103,6 +103,8 @@ def read_content(root: Path, config: SiteConfig, store: Store, found: Found, job
     articles = [a for key, r in records if r.kind == "article" and r.usable
                 for a in [_article(r, key, config, known, site_files, problems)] if a]
     articles = entities.link(articles, {r.path: r for _, r in records}, people, problems)
+    articles = claims.attach(articles, {r.path: r for _, r in records}, people,
+                             config.timezone, problems)
     standalone = [p for key, r in records if r.kind == "page" and r.usable
                   for p in [leaves.page(r, key, config.slugify, problems)] if p]
     notes = [n for key, r in records if r.kind == "note" and r.usable

@@ -119,6 +119,7 @@ class Article:
     lede: str = ""  # the summary the editor wrote, shown above the body; never derived
     about: tuple[str, ...] = ()  # the entities it is about (their slugs), as written
     mentions: tuple[str, ...] = ()  # the entities it mentions besides, found in its text
+    positions: tuple[Position, ...] = ()  # its front matter's claims, in the order written
 
     @property
     def path(self) -> str:
@@ -199,6 +200,45 @@ class Entity:
         return f"https://www.wikidata.org/wiki/{self.wikidata}" if self.wikidata else ""
 
 
+# The stances a position may take on a claim, in the order pages explain them.
+STANCES = ("asserts", "confirms", "denies", "disputes", "declines_to_comment", "retracts")
+
+
+@dataclass(frozen=True)
+class Position:
+    """Where one entity stands on one claim, as one article reports it."""
+
+    claim: str  # the claim's id
+    by: str  # the entity's slug
+    stance: str  # one of STANCES
+    date: datetime  # the article's date unless the position gives its own
+    quote: str = ""
+    text: str = ""  # the claim's text, in the one position that defines the claim
+    verdict: str = ""  # the editor's rating of the claim, given with its definition
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A disputed statement, with every listed article's position on it, oldest first."""
+
+    id: str
+    text: str
+    verdict: str
+    positions: tuple[tuple[Position, Article], ...]  # (position, the article reporting it)
+
+    @property
+    def path(self) -> str:
+        """Return the output path of the claim's page."""
+        return routes.claim(self.id)
+
+    def latest(self) -> tuple[tuple[Position, Article], ...]:
+        """Return each party's latest position, in the order the parties first spoke."""
+        last: dict[str, tuple[Position, Article]] = {}
+        for pair in self.positions:
+            last[pair[0].by] = pair  # a key keeps its first place when its value changes
+        return tuple(last.values())
+
+
 @dataclass(frozen=True)
 class Note:
     """The editor's note of one digest edition, shown before its articles."""
@@ -250,6 +290,7 @@ class Site:
                                                          hash=False)
     mentioning: dict[str, tuple[Article, ...]] = field(default_factory=dict, compare=False,
                                                        hash=False)
+    claims: tuple[Claim, ...] = ()  # with a position in a listed article, by id
 
     def entities_of(self, article: Article) -> tuple[Entity, ...]:
         """Return the entities an article is about, then those it mentions."""

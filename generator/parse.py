@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from generator import bundles, dates, markdown
+from generator import bundles, claims, dates, markdown
 from generator.errors import Problem
 from generator.fingerprint import code_digest
 from generator.frontmatter import FrontMatterProblem, Parts, decode, split
@@ -56,6 +56,7 @@ ARTICLE_FIELDS = {
     "about": Field(text_list),
     "mentions": Field(text_list),
     "ignore_mentions": Field(text_list),
+    "claims": Field(claims.entries),
     "extra": Field(mapping),
 }
 BRIEFING_FIELDS = {

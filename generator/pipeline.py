@@ -25,6 +25,7 @@ from generator import (
     theme,
 )
 from generator.cache import Store
+from generator.claim_pages import annotate, claim_pages
 from generator.config import TITLE_SAMPLE
 from generator.content import parse_settings, read_content
 from generator.decide import Facts, Plan, decide
@@ -198,9 +199,10 @@ def run(inputs: Inputs, settings: Settings, plan: Plan, store: Store, started: f
 
 
 def _plan_all(site: Site, editions: Editions) -> list[Page]:
-    """Plan every page: the site's, the digests' and the entities'."""
-    return (pages.plan(site, editions) + plan_digests(site, editions)
-            + entity_pages(site, pages.common_feeds(site, editions)))
+    """Plan every page: the site's, the digests', the entities' and the claims'."""
+    common = pages.common_feeds(site, editions)
+    return annotate(site, pages.plan(site, editions) + plan_digests(site, editions)
+                    + entity_pages(site, common) + claim_pages(site, common))
 
 
 def _collisions(site: Site, editions: Editions, planned: list[Page],

@@ -11,6 +11,7 @@ ARTICLES = "articles/"
 BRIEFINGS = "briefings/"
 TAGS = "tags/"
 ENTITIES = "entities/"
+CLAIMS = "claims/"
 DIGESTS = "digests/"
 ARCHIVE = "archive/"
 SEARCH = "search/"
@@ -53,6 +54,11 @@ def briefing(slug: str) -> str:
 def entity(slug: str) -> str:
     """Return the folder of an entity (a person, organization, country…)."""
     return f"{ENTITIES}{slug}/"
+
+
+def claim(slug: str) -> str:
+    """Return the folder of a claim and the positions taken on it."""
+    return f"{CLAIMS}{slug}/"
 
 
 def tag(slug: str) -> str:

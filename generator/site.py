@@ -7,7 +7,7 @@ import unicodedata
 from collections import Counter
 from datetime import UTC, datetime
 
-from generator import images, slugs
+from generator import claims, images, slugs
 from generator.content import Content
 from generator.errors import ContentError, Problem
 from generator.model import (
@@ -75,7 +75,8 @@ def assemble(config: SiteConfig, content: Content, drafts: bool = False,
                 tuple(pages), content.notes, files, resized, min(icons, default=""), problems,
                 tuple(people), {e.slug: e for e in people},
                 {k: tuple(v) for k, v in about.items()},
-                {k: tuple(v) for k, v in mentioning.items()})
+                {k: tuple(v) for k, v in mentioning.items()},
+                claims.gather(content.articles, articles))
 
 
 FAVICONS = ("favicon.svg", "favicon.ico", "favicon.png")  # the site's own, at its root
