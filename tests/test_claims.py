@@ -225,6 +225,10 @@ def test_mistakes_in_claims_are_reported_at_once(tmp_path: Path) -> None:
                                "    by: maria-zakharova\n    stance: asserts\n"),
         article("no-text", "08", "  - id: unheard-of\n    by: maria-zakharova\n"
                                  "    stance: asserts\n"),
+        article("typo-key", "08", f"  - id: {TALKS}\n    by: maria-zakharova\n"
+                                  "    stanse: denies\n"),
+        article("bad-date", "08", f"  - id: {TALKS}\n    by: maria-zakharova\n"
+                                  "    stance: denies\n    date: March 5\n"),
     ])})
     errors = error_lines(build(site))
     line = 5  # the 'claims:' key: after ---, title, date and briefings
@@ -239,4 +243,19 @@ def test_mistakes_in_claims_are_reported_at_once(tmp_path: Path) -> None:
     assert f"did you mean '{TALKS}'" in one("typo-claim")
     assert "content/articles/seoul-report.md:7" in one("again")
     assert "unknown claim 'unheard-of'" in one("no-text")
+    assert "did you mean 'stance'" in one("typo-key")
+    assert "'date'" in one("bad-date") and "ISO 8601" in one("bad-date")
     assert not (site / "public").exists()
+
+
+def test_korean_site_uses_korean_stance_verbs(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    write_files(site, {**SITE, "site.yaml": SITE["site.yaml"].replace("language: en",
+                                                                      "language: ko")})
+    result = build(site)
+    assert result.exit_code == 0, result.output
+    talks = doc(site / "public", f"claims/{TALKS}")
+    assert [s.text_content() for s in select(talks, ".positions .stance")] == [
+        "주장", "부인", "부인", "확인"]
+    assert [s.text_content() for s in select(talks, ".standing .stance")] == [
+        "확인", "부인", "부인"]
