@@ -55,7 +55,11 @@ def attach(articles: list[Article], records: dict[str, ParsedFile], people: Sequ
                                         f"'claims' item {number}: {position}"))
             else:
                 positions.append(position)
-        done.append(dataclasses.replace(article, positions=tuple(positions)))
+        # Whoever takes a position in an article is in its story: the article mentions them
+        # (so it is on their page and in their feed) unless it is about them.
+        takers = {p.by for p in positions} - set(article.about)
+        mentions = tuple(sorted(set(article.mentions) | takers))
+        done.append(dataclasses.replace(article, positions=tuple(positions), mentions=mentions))
     problems += _definitions(done, records)
     return done
 
