@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -190,9 +192,15 @@ def first_paragraph(tokens: list[Token]) -> str:
 _PICTURE = ("image", "softbreak", "hardbreak")
 
 
+_TAG = re.compile(r"<[^>]*>")
+
+
 def all_text(tokens: list[Token]) -> str:
-    """Return the plain text of every block (paragraphs, headings, lists, tables), one a line."""
-    return "\n".join(plain_text(t.children or []) for t in tokens if t.type == "inline")
+    """Return the plain text of every block (paragraphs, headings, lists, tables, raw HTML
+    blocks without their tags), one a line."""
+    return "\n".join(plain_text(t.children or []) if t.type == "inline"
+                     else html.unescape(_TAG.sub(" ", t.content))
+                     for t in tokens if t.type in ("inline", "html_block"))
 
 
 def plain_text(children: list[Token]) -> str:
