@@ -100,7 +100,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from PIL import Image, ImageDraw
 
-from generator.model import ENTITY_TYPES
+from generator.model import ENTITY_TYPES, STANCES
 from generator.slugs import slugify
 from tests.conftest import REPO, build
 
@@ -204,6 +204,8 @@ ENTITY_POOL: dict[str, dict[str, Any]] = {
 }
 # The alias a breakage step gives two entities at once (in no pool, no random word).
 SHARED_ALIASES = ["대변인", "Spokesperson", "Пресс-секретарь"]
+# Claims that articles record positions on (front matter `claims`).
+CLAIMS = ["seoul-moscow-talks", "reports-sow-distrust", "군사-협력", "sanctions-breach"]
 # Kinds of edit made five times as likely (BRIEFINGS_RANDOM_FOCUS=bundle,bundle_file,…).
 FOCUS = [kind for kind in os.environ.get("BRIEFINGS_RANDOM_FOCUS", "").split(",") if kind]
 # Placeholders in the model's Markdown for a bundle's files: [[img:name|alt|title]] and
@@ -246,6 +248,7 @@ class State:
     site_files: dict[str, tuple[Any, ...]] = field(default_factory=dict)  # static/ -> spec
     notes: dict[str, dict[str, Any]] = field(default_factory=dict)  # id -> scope, anchor, text
     entities: dict[str, dict[str, Any]] = field(default_factory=dict)  # id -> fm, body
+    claims: dict[str, dict[str, str]] = field(default_factory=dict)  # id -> text, verdict
     counter: int = 0
 
     def fresh_number(self) -> int:
@@ -608,6 +611,12 @@ def initial_state(seed: int, articles: int, search: bool) -> State:
             article["rest"].append(mention_text(rng, rng.sample(sorted(state.entities), 2)) + ".")
         draft["fm"]["about"] = [rng.choice(sorted(state.entities))]
         state.articles[rng.choice(paths)]["fm"]["about"] = [rng.choice(sorted(state.entities))]
+        # Positions on a claim: in the draft (which may define it) and in two others.
+        for article in [draft, *(state.articles[p] for p in rng.sample(paths, min(2, len(paths))))]:
+            article.setdefault("positions", []).append({
+                "claim": CLAIMS[0], "by": rng.choice(sorted(state.entities)),
+                "stance": rng.choice(STANCES)})
+        state.claims[CLAIMS[0]] = {"text": f"{words(rng)}.", "verdict": ""}
     return state
 
 
@@ -673,6 +682,8 @@ def render(state: State) -> dict[str, bytes]:
     elif broken[0] == "slug" and broken[1] in articles:
         articles[broken[1]]["fm"]["slug"] = broken[2]
     files.update(entity_files(state, broken, articles))  # the breakage may edit articles
+    claim_entries(state, articles)
+    claim_breakage(broken, articles)
     if cfg["slugify"] == "ascii":  # a briefing's slug is then its file name transliterated
         for article in articles.values():
             if "briefings" in article["fm"]:
@@ -1158,9 +1169,22 @@ def choose_entity_break(rng: random.Random, state: State, path: str) -> tuple[An
     """One step's entity breakage, or a shared alias that ignore_mentions settles (builds)."""
     known = sorted(state.entities)
     kind = rng.choice(["entity_unknown", "entity_unknown_member", "entity_cycle",
-                       "entity_ambiguous", "entity_ambiguous", "entity_shared_ignored"])
+                       "entity_ambiguous", "entity_ambiguous", "entity_shared_ignored",
+                       "claim_unknown_by", "claim_bad_stance", "claim_twice", "claim_undefined"])
+    held = sorted({p["claim"] for a in state.articles.values() for p in a.get("positions", [])})
+    if kind == "claim_twice" and not held:
+        kind = "claim_undefined"
     if not known:
         kind = "entity_unknown"
+    if kind.startswith("claim_"):
+        by = rng.choice(known)
+        if kind == "claim_unknown_by":
+            return ("break", kind, path, rng.choice(CLAIMS), by + "x", "asserts")
+        if kind == "claim_bad_stance":
+            return ("break", kind, path, rng.choice(CLAIMS), by, rng.choice(["agrees", "Denies"]))
+        if kind == "claim_twice":
+            return ("break", kind, path, rng.choice(held), by, rng.choice(STANCES))
+        return ("break", kind, path, "no-such-claim", by, "denies")
     if kind in ("entity_ambiguous", "entity_shared_ignored") and len(known) < 2:
         kind = "entity_cycle"
     typo = (rng.choice(known) + "x") if known else "zakharova"
@@ -1185,6 +1209,12 @@ def must_fail(state: State) -> bool:
         return broken[2] in state.entities
     if broken[0] == "entity_cycle":
         return any(entity in state.entities for entity in broken[2])
+    if broken[0] == "claim_twice":  # still defined elsewhere, or here already
+        return broken[1] in state.articles and any(
+            p["claim"] == broken[2] for a in state.articles.values()
+            for p in a.get("positions", []))
+    if broken[0].startswith("claim_"):
+        return broken[1] in state.articles
     if broken[0] == "entity_ambiguous" and broken[1] in state.articles:
         ignored = set(state.articles[broken[1]]["fm"].get("ignore_mentions", []))
         return all(entity in state.entities and entity not in ignored
@@ -1224,6 +1254,68 @@ def entity_files(state: State, broken: tuple[Any, ...],
             + "\n" for entity, item in entities.items()}
 
 
+# ----------------------------------------------------------------------------- claims
+
+
+def claim_entries(state: State, articles: dict[str, dict[str, Any]]) -> dict[str, list[Any]]:
+    """Write each article's positions as front matter `claims`: the first article (by path)
+    holding a position on a claim defines it (its text and verdict), the others name it."""
+    home: dict[str, str] = {}
+    for path in sorted(articles):
+        for position in articles[path].get("positions", []):
+            home.setdefault(position["claim"], path)
+    for path, article in articles.items():
+        entries: list[Any] = []
+        for position in article.get("positions", []):
+            cid = position["claim"]
+            entry: dict[str, Any] = {"claim": cid}
+            if home.get(cid) == path:  # the claim's first position here defines it
+                del home[cid]
+                definition = state.claims.get(cid, {"text": f"The claim {cid}."})
+                entry = {"id": cid, "text": definition["text"]}
+                if definition.get("verdict"):
+                    entry["verdict"] = definition["verdict"]
+            entry.update({k: v for k, v in position.items() if k != "claim"})
+            entries.append(entry)
+        if entries:
+            article["fm"]["claims"] = entries
+
+
+def claim_breakage(broken: tuple[Any, ...], articles: dict[str, dict[str, Any]]) -> None:
+    """Add this step's broken position to an article: an unknown entity or stance, a claim
+    defined a second time, or a claim defined nowhere."""
+    if not broken[0].startswith("claim_") or broken[1] not in articles:
+        return
+    entry = {"claim": broken[2], "by": broken[3], "stance": broken[4]}
+    if broken[0] == "claim_twice":
+        entry = {"id": broken[2], "text": "Told otherwise.", "by": broken[3],
+                 "stance": broken[4]}
+    fm = articles[broken[1]]["fm"]
+    fm["claims"] = [*fm.get("claims", []), entry]
+
+
+def choose_claim(rng: random.Random, state: State, path: str) -> tuple[Any, ...]:
+    """Add or remove a position on a claim, or change a claim's text or verdict."""
+    positions = state.articles[path].get("positions", [])
+    if positions and rng.random() < 0.25:
+        return ("claim_remove", path, rng.randrange(len(positions)))
+    if state.claims and rng.random() < 0.2:
+        cid = rng.choice(sorted(state.claims))
+        return ("claim_text", cid, f"{words(rng, 4, 9)}.", rng.choice(
+            ["", "", "false", "misleading", "true"]))
+    if not state.entities:
+        return ("nothing",)
+    cid = rng.choice(CLAIMS)
+    position: dict[str, Any] = {"claim": cid, "by": rng.choice(sorted(state.entities)),
+                                "stance": rng.choice(STANCES)}
+    if rng.random() < 0.4:  # a quote may name entities: front matter is not searched
+        position["quote"] = mention_text(rng, [rng.choice(sorted(ENTITY_POOL))])
+    if rng.random() < 0.3:
+        position["date"] = random_moment(rng, state.now - timedelta(days=30),
+                                         state.now).date().isoformat()
+    return ("claim", path, position, f"{words(rng, 4, 9)}.")
+
+
 def choose_op(rng: random.Random, state: State) -> tuple[Any, ...]:
     """Pick one edit with all its randomness decided, so that `apply` replays it exactly."""
     kinds = {"body": 20, "first": 6, "fm": 28, "add_article": 4, "rename_article": 3,
@@ -1232,7 +1324,7 @@ def choose_op(rng: random.Random, state: State) -> tuple[Any, ...]:
              "clock": 12, "break": 3, "touch": 2, "nothing": 3, "options": 2, "tamper": 2,
              "encoding": 2, "uncached": 1, "bundle": 3, "bundle_file": 6, "page": 5,
              "site_file": 3, "note": 3, "entity": 4, "mention": 6, "entity_fm": 3,
-             "entity_break": 1}
+             "entity_break": 1, "claim": 4}
     for kind in FOCUS:
         kinds[kind] = kinds.get(kind, 0) * 5
     kind = rng.choices(list(kinds), weights=list(kinds.values()))[0]
@@ -1322,6 +1414,8 @@ def choose_op(rng: random.Random, state: State) -> tuple[Any, ...]:
         return choose_entity_fm(rng, state, path)
     if kind == "entity_break":
         return choose_entity_break(rng, state, path)
+    if kind == "claim":
+        return choose_claim(rng, state, path)
     if kind == "uncached":
         return ("uncached",)
     if kind == "options":
@@ -1471,6 +1565,8 @@ def apply(state: State, op: tuple[Any, ...]) -> None:
             for key in ("about", "mentions", "ignore_mentions"):
                 if args[0] in article["fm"].get(key, []):
                     article["fm"][key].remove(args[0])
+            article["positions"] = [position for position in article.get("positions", [])
+                                    if position["by"] != args[0]]
     elif kind == "entity" and args[0] in state.entities:
         entity = state.entities[args[0]]
         if args[1] == "body":
@@ -1479,6 +1575,15 @@ def apply(state: State, op: tuple[Any, ...]) -> None:
             entity["fm"].pop(args[1], None)
         elif args[1] != "member_of" or args[2] in member_choices(state, args[0]):
             entity["fm"][args[1]] = args[2]
+    elif kind == "claim" and args[0] in articles and args[1]["by"] in state.entities:
+        articles[args[0]].setdefault("positions", []).append(dict(args[1]))
+        state.claims.setdefault(args[1]["claim"], {"text": args[2], "verdict": ""})
+    elif kind == "claim_remove" and args[0] in articles:
+        positions = articles[args[0]].get("positions", [])
+        if args[1] < len(positions):
+            positions.pop(args[1])
+    elif kind == "claim_text" and args[0] in state.claims:
+        state.claims[args[0]] = {"text": args[1], "verdict": args[2]}
     elif kind == "uncached":
         state.uncached = True
     elif kind == "options":
