@@ -21,6 +21,15 @@ then applies a sequence of random steps of one to three edits each:
 - editors' notes, site-wide and per briefing, for the edition of an article while that
   edition is published, else for the current edition (always allowed);
 - briefings: title, weight, summary, updated, body; new, renamed and deleted ones;
+- entities (`content/entities/<id>.md`, issue 15): new, edited and deleted ones; names as
+  text or by language (en, ko, ru), aliases as a list or by language, type, Wikidata,
+  description, member_of (never in a circle), profile; articles that name them in bodies
+  (the body-only path), first paragraphs, titles and summaries, in English, in Korean with
+  particles (자하로바는) and in declined Russian (Захаровой), and that set about, mentions
+  and ignore_mentions; no two entities share a name, so a text is ambiguous only when a
+  breakage step makes it so;
+- claims: positions (entity, stance, quote, date) added to and removed from articles'
+  `claims`, the first article by path holding a claim defining it (text, verdict);
 - template overrides in `templates/`, `theme_overrides/templates/` and a child theme
   (`themes/mine`, `extends: default`), as edited copies or as `{% extends "theme:…" %}`;
   static overrides (CSS and a plain file); i18n overrides;
@@ -36,8 +45,12 @@ then applies a sequence of random steps of one to three edits each:
   error, an image or a featured image that is not there, a bundle file named index.html, a
   menu that is neither header nor footer, a note for an edition that does not exist, an
   unused Markdown file, a site file where the build writes its own: a page, a feed, a
-  bundle's image or its resized copy): both builds must then fail alike and leave the
-  output as it was.
+  bundle's image or its resized copy; an unknown entity in about, mentions, ignore_mentions
+  or member_of, a member_of circle, an alias two entities share in a text that does not
+  ignore one; a position by an unknown entity or with an unknown stance, a claim defined
+  twice or nowhere): both builds must then fail alike and leave the output as it was, and
+  the entity and claim breakage must fail. A shared alias that the article's
+  ignore_mentions settles must build.
 
 After every step the cached build runs into the site's own `public/` (keeping its cache),
 then a `--no-cache` build runs into a fresh folder; both must give the same exit code (and
@@ -45,16 +58,17 @@ neither may crash), the same files (dotfiles included, every byte) and the same 
 and no staging folder or journal may be left beside the output; a step that breaks
 nothing must build. Both must print the same warnings, and under `raw_html: sanitize`
 name every Markdown file that holds a <script>. Unless `--drafts` is on, neither output
-may show a draft or scheduled article (its first paragraph's unique " (N).") or a draft
-page (its address, its first paragraph), nor publish a file of a page that is not a
+may show a draft or scheduled article (its first paragraph's unique " (N).", its title's
+" TN", a quote of its positions, " QN": not on entity or claim pages, not in feeds) or a
+draft page (its address, its first paragraph), nor publish a file of a page that is not a
 published bundle (a draft's photo, by name, resized or not). The manifest
 (`.briefings-manifest.json`) is bookkeeping: it is left out of the comparison, and whether
 it differed is only reported in the failure message and the per-seed summary.
 
 Modes (all steps are derived from the seed, so a failure replays exactly):
 
-    # CI: seeds 1-3, 12 steps each, 10 articles, search off; plus the search seed and
-    # a check of the harness (about 20 s on 2 cores)
+    # CI: seeds 1-3, 12 steps each, 10 articles, search off; plus the search seed, a
+    # check of the harness and a scripted body edit naming an entity (about 25 s on 2 cores)
     .venv/bin/python -m pytest tests/test_random_edits.py
 
     # bug hunt: more seeds and longer sequences (about 8 s per 25-step seed)
@@ -70,7 +84,8 @@ Modes (all steps are derived from the seed, so a failure replays exactly):
                              cache from scratch and go on; all mismatches are reported at
                              the end (finds more than one bug per seed)
     BRIEFINGS_RANDOM_FOCUS   kinds of edit (see `choose_op`) made five times as likely, e.g.
-                             bundle,bundle_file,page,site_file,note,clock for the newsroom files
+                             bundle,bundle_file,page,site_file,note,clock for the newsroom files,
+                             entity,mention,entity_fm,entity_break,claim for entities and claims
 
 `test_random_edits_with_search` is the one seed with `search: true` (8 articles, at most 10
 steps): it runs the Pagefind binary (from the `pagefind` package) whenever an article page
@@ -603,7 +618,7 @@ def initial_state(seed: int, articles: int, search: bool) -> State:
                              "text": f"{words(rng)} ({state.fresh_number()}).\n"}
     # Entities, some members of others; a few articles name them, the draft one too, and
     # one is about one.
-    for entity in rng.sample(sorted(ENTITY_POOL), 4):
+    for entity in rng.sample(sorted(ENTITY_POOL), 3):
         state.entities[entity] = new_entity(rng, state, entity)
     if paths:
         named = [draft, *(state.articles[p] for p in rng.sample(paths, min(3, len(paths))))]
@@ -1308,8 +1323,9 @@ def choose_claim(rng: random.Random, state: State, path: str) -> tuple[Any, ...]
     cid = rng.choice(CLAIMS)
     position: dict[str, Any] = {"claim": cid, "by": rng.choice(sorted(state.entities)),
                                 "stance": rng.choice(STANCES)}
-    if rng.random() < 0.4:  # a quote may name entities: front matter is not searched
-        position["quote"] = mention_text(rng, [rng.choice(sorted(ENTITY_POOL))])
+    if rng.random() < 0.4:  # it may name entities (front matter is not searched); its " QN"
+        position["quote"] = (mention_text(rng, [rng.choice(sorted(ENTITY_POOL))])
+                             + f" Q{state.fresh_number()}")
     if rng.random() < 0.3:
         position["date"] = random_moment(rng, state.now - timedelta(days=30),
                                          state.now).date().isoformat()
@@ -1697,7 +1713,7 @@ def leaks(state: State, out: Path) -> list[str]:
     texts: list[tuple[bytes, str]] = []  # (bytes that must not appear, what they are)
     names: list[tuple[str, str]] = []  # (file name that must not be published, whose)
     absent: list[str] = []  # output paths that must not exist
-    tokens: list[tuple[str, str]] = []  # (a hidden article's title's " TN", whose)
+    tokens: list[tuple[str, str]] = []  # (" TN" of a hidden title, " QN" of a quote; whose)
     for path, article in sorted(state.articles.items()):
         status = article_status(state, article)
         hidden = status in ("draft", "scheduled")
@@ -1706,6 +1722,9 @@ def leaks(state: State, out: Path) -> list[str]:
             token = re.search(r" T\d+$", str(article["fm"].get("title", "")))
             if token:  # its title, in lists, on entity pages, in feeds
                 tokens.append((token.group(0), f"{status} article {path}"))
+            tokens += [(found.group(0), f"a position in the {status} article {path}")
+                       for position in article.get("positions", [])
+                       for found in [re.search(r" Q\d+$", position.get("quote", ""))] if found]
         if hidden or not article.get("bundle"):
             names += [(name, f"{status} article {path}") for name in article["files"]]
     for name, page in sorted(state.pages.items()):
@@ -1734,7 +1753,7 @@ def leaks(state: State, out: Path) -> list[str]:
             continue
         found += [f"  {rel} shows {text.decode()!r} of {whose}" for text, whose in texts
                   if text in data]
-        found += [f"  {rel} shows the title{token!r} of {whose}" for token, whose in tokens
+        found += [f"  {rel} shows {token!r} of {whose}" for token, whose in tokens
                   if re.search(re.escape(token.encode()) + rb"(?!\d)", data)]
     found += [f"  published: {rel}, a draft page" for rel in absent
               if unicodedata.normalize("NFC", rel) in
@@ -1952,7 +1971,7 @@ def test_the_model_makes_a_valid_site_and_replays(tmp_path: Path) -> None:
 
 
 def _step(run: Run, *ops: tuple[Any, ...]) -> str:
-    """Apply one step by hand, build it both ways, and return the entity page of Zakharova
+    """Apply one step by hand, build it both ways, and return the entity pages of Zakharova
     (run.paths then holds the incremental build's path of this step alone)."""
     run.paths.clear()
     for op in ops:
@@ -1962,21 +1981,21 @@ def _step(run: Run, *ops: tuple[Any, ...]) -> str:
     run.check(len(run.steps) - 1)
     run.state.broken = None
     assert not run.failures, "\n\n".join(run.failures)
-    return (run.out / "entities" / "zakharova" / "index.html").read_text(encoding="utf-8")
+    pages = sorted((run.out / "entities" / "zakharova").rglob("index.html"))  # all of them
+    return "".join(page.read_text(encoding="utf-8") for page in pages)
 
 
 def test_a_body_edit_naming_an_entity_changes_its_page(tmp_path: Path) -> None:
     """Mentions come from bodies: a body-only edit that adds or drops a name (declined in
     Russian, with a Korean particle) lists the article on the entity's page or not."""
-    run = run_sequence(5, 0, 6, False, tmp_path)
-    path = next(p for p, a in sorted(run.state.articles.items())
-                if article_status(run.state, a) == "listed" and a["rest"]
-                and not a["fm"].get("about"))
-    link = f'href="/news/articles/{slug_of(run.state, path)}/"'
+    run = run_sequence(5, 0, 4, False, tmp_path)
     spec = ENTITY_POOL["zakharova"]
     page = _step(run, ("delete_entity", "zakharova"), ("add_entity", "zakharova", {
         "fm": {"name": spec["names"], "aliases": spec["aliases"]}, "body": []}))
-    assert link not in page
+    path, link = next((p, f'href="/news/articles/{slug_of(run.state, p)}/"')
+                      for p, a in sorted(run.state.articles.items())
+                      if article_status(run.state, a) == "listed" and a["rest"]
+                      and f'href="/news/articles/{slug_of(run.state, p)}/"' not in page)
     page = _step(run, ("body", path, "append", "Брифинг Захаровой прошёл вчера."))
     assert link in page
     # The same entities named otherwise: the article's card is as it was, its body is not.
