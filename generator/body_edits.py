@@ -22,7 +22,7 @@ from generator import entities, pages, search
 from generator.cache import Store
 from generator.content import Content, bundles_of
 from generator.editions import Editions
-from generator.feed_render import publish_feeds
+from generator.feed_render import feed_words, publish_feeds
 from generator.fingerprint import Digester
 from generator.model import Article, Site, SiteConfig
 from generator.output import Publisher
@@ -59,7 +59,8 @@ def rebuild(publisher: Publisher, previous: dict[str, Any], site: Site, editions
         publisher.unchanged(path, digest)  # re-recorded below if it changes after all
     render_changed(Job(the_theme, planned, digester, root, store, config), publisher, jobs,
                    progress)
-    publish_feeds(site, digester, publisher, store, root, jobs)
+    publish_feeds(site, digester, publisher, store, root, jobs,
+                  feed_words(the_theme.layers, config.language))
     if config.search:  # the shards that hold an edited page are indexed again
         search.update_index(publisher, search.shard_of(site), refresh_search, jobs)
     # The same structure makes the same pages and feeds (digest feeds included).

@@ -12,30 +12,36 @@ from generator.digest_pages import notes_of
 from generator.editions import Edition, Editions
 from generator.errors import Problem, ThemeError
 from generator.fingerprint import Digester
-from generator.model import Article, Briefing, Output, Page, Site
+from generator.model import STANCES, Article, Briefing, Output, Page, Site
 from generator.output import Publisher
 
 # A feed takes about 25 ms (50 items, each body made absolute): worth a process from two on.
 MIN_PER_JOB = 2
 
-_JOB: tuple[Site, list[feeds.FeedSpec], Path, Store] | None = None
+_JOB: tuple[Site, list[feeds.FeedSpec], Path, Store, dict[str, str]] | None = None
 
 
 def _render(index: int) -> list[Output]:
     assert _JOB is not None
-    site, specs, root, store = _JOB
+    site, specs, root, store, words = _JOB
 
     def body(article: Article) -> str:
         return body_html(root, site.config, "article", article.source_path, article.key, store)
 
-    return feeds.render_feeds(site, specs[index], body)
+    return feeds.render_feeds(site, specs[index], body, words)
+
+
+def feed_words(layers: tuple[Path, ...], language: str) -> dict[str, str]:
+    """Return the theme's words a feed item uses for positions on claims, in the language."""
+    t = i18n.translator(layers, language)
+    return {key: str(t(key)) for key in ("claims", *(f"stance_{s}" for s in STANCES))}
 
 
 def render_feeds(site: Site, specs: list[feeds.FeedSpec], root: Path, store: Store,
-                 jobs: int) -> list[list[Output]]:
+                 jobs: int, words: dict[str, str]) -> list[list[Output]]:
     """Render each spec's feed files, in order; workers inherit the site by fork."""
     global _JOB
-    _JOB = (site, specs, root, store)
+    _JOB = (site, specs, root, store, words)
     try:
         return parallel.run(_render, range(len(specs)), jobs, min_per_job=MIN_PER_JOB)
     finally:
@@ -43,8 +49,11 @@ def render_feeds(site: Site, specs: list[feeds.FeedSpec], root: Path, store: Sto
 
 
 def publish_feeds(site: Site, digester: Digester, publisher: Publisher, store: Store,
-                  root: Path, jobs: int) -> int:
-    """Stage the site and briefing feeds whose items changed; return how many feeds exist."""
+                  root: Path, jobs: int, words: dict[str, str]) -> int:
+    """Stage the site, briefing and entity feeds whose items changed; return how many exist.
+
+    `words` are feed_words: an item lists the positions on claims its article records.
+    """
     todo: list[tuple[feeds.FeedSpec, str]] = []
     specs = feeds.specs(site)
     for spec in specs:
@@ -54,11 +63,12 @@ def publish_feeds(site: Site, digester: Digester, publisher: Publisher, store: S
         # And their featured images: their size is read from the image, not the card.
         digest = digester.digest("feed", spec.path, spec.title, spec.description, items,
                                  [a.key for a in items], [site.tags_of(a) for a in items],
-                                 [a.picture for a in items], site.config)
+                                 [a.picture for a in items], site.config,
+                                 feeds.positions_shown(site, items), words)
         paths = routes.feed_files(spec.path)
         if not all(publisher.unchanged(path, digest) for path in paths):
             todo.append((spec, digest))
-    rendered = render_feeds(site, [spec for spec, _ in todo], root, store, jobs)
+    rendered = render_feeds(site, [spec for spec, _ in todo], root, store, jobs, words)
     for (_, digest), outputs in zip(todo, rendered, strict=True):
         for output in outputs:
             publisher.write(output.path, output.data, digest)

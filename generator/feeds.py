@@ -50,7 +50,39 @@ def specs(site: Site) -> list[FeedSpec]:
 Bodies = Callable[[Article], str]
 
 
-def render_feeds(site: Site, spec: FeedSpec, bodies: Bodies) -> list[Output]:
+def positions_shown(site: Site, items: tuple[Article, ...]) -> list[tuple[str, ...]]:
+    """Return what items show of their positions: claim texts and names live elsewhere."""
+    claims = {c.id: c.text for c in site.claims}
+    names = site.entity_of_slug
+    return [(p.claim, claims.get(p.claim, ""), p.by, names[p.by].name if p.by in names else "",
+             p.stance, p.quote) for a in items for p in a.positions]
+
+
+def positions_html(site: Site, article: Article, words: Mapping[str, str]) -> str:
+    """Return the positions an article records, as HTML with absolute links, or ""."""
+    if not article.positions:
+        return ""
+    cfg = site.config
+    claims = {c.id: c for c in site.claims}
+    names = site.entity_of_slug
+    rows = []
+    for p in article.positions:
+        who = names.get(p.by)
+        claim = claims.get(p.claim)
+        if who is None or claim is None:
+            continue
+        quote = f" — “{html.escape(p.quote)}”" if p.quote else ""
+        rows.append(f'<li><a href="{cfg.permalink(who.path)}">{html.escape(who.name)}</a> '
+                    f'{words.get("stance_" + p.stance, p.stance)}: <a href="'
+                    f'{cfg.permalink(claim.path)}">{html.escape(claim.text)}</a>{quote}</li>')
+    if not rows:
+        return ""
+    return (f'\n<section class="positions"><h2>{words.get("claims", "Claims")}</h2>\n<ul>\n'
+            + "\n".join(rows) + "\n</ul>\n</section>\n")
+
+
+def render_feeds(site: Site, spec: FeedSpec, bodies: Bodies,
+                 words: Mapping[str, str]) -> list[Output]:
     """Render one feed spec in every format of routes.FEEDS."""
     cfg = site.config
     items = spec.articles[: cfg.feeds.items]
@@ -64,7 +96,9 @@ def render_feeds(site: Site, spec: FeedSpec, bodies: Bodies) -> list[Output]:
     for article in items:
         url = cfg.permalink(article.path)
         # Made absolute once, for all three formats.
-        body = (clean(markdown.absolutize(bodies(article), url))
+        # The positions it records follow the body: new positions reach readers as they come.
+        body = (clean(markdown.absolutize(bodies(article), url)
+                      + positions_html(site, article, words))
                 if cfg.feeds.full_content else None)
         _entry(generator, site, article, url, body)
         json_items.append(json_feed.article_item(site, article, url, body))

@@ -33,7 +33,7 @@ from generator.digest_pages import plan_digests
 from generator.editions import WORDS, Editions, cut_all
 from generator.entity_pages import entity_pages
 from generator.errors import ContentError, Interrupted, Problem
-from generator.feed_render import publish_digest_feeds, publish_feeds
+from generator.feed_render import feed_words, publish_digest_feeds, publish_feeds
 from generator.fingerprint import Digester, of_bytes
 from generator.ledger import Record, recorded_warnings
 from generator.model import BuildResult, Page, Site, SiteConfig
@@ -162,7 +162,8 @@ def run(inputs: Inputs, settings: Settings, plan: Plan, store: Store, started: f
         render_changed(Job(the_theme, planned, digester, root, store, config), publisher,
                        options.jobs, options.progress)
         lap("render")
-        feed_count = publish_feeds(site, digester, publisher, store, root, options.jobs)
+        feed_count = publish_feeds(site, digester, publisher, store, root, options.jobs,
+                                   feed_words(the_theme.layers, config.language))
         feed_count += publish_digest_feeds(site, editions, digester, publisher, the_theme,
                                            root)
         lap("feeds")

@@ -259,3 +259,28 @@ def test_korean_site_uses_korean_stance_verbs(tmp_path: Path) -> None:
         "주장", "부인", "부인", "확인"]
     assert [s.text_content() for s in select(talks, ".standing .stance")] == [
         "확인", "부인", "부인"]
+
+
+def test_feeds_carry_the_positions_an_article_records(tmp_path: Path) -> None:
+    import feedparser
+
+    out = built(tmp_path)
+    # The briefing's feed and the feed of each entity that takes a position (Zakharova's
+    # article names her nowhere in its text: recording her position mentions her).
+    for folder in ("briefings/korea-russia/", "entities/maria-zakharova/"):
+        parsed = feedparser.parse((out / folder / "feed.xml").read_bytes())
+        assert not parsed.bozo, parsed.get("bozo_exception")
+        entry = next(e for e in parsed.entries if e.link == BASE + "articles/zakharova-denies/")
+        item = lxml.html.fromstring(entry.content[0].value)
+        rows = [" ".join(li.text_content().split()) for li in item.xpath(
+            '//section[@class="positions"]//li')]
+        assert rows == [
+            "Maria Zakharova denies: A South Korean official held nuclear talks with Russia's "
+            "envoy in Moscow — “Russia does not hold any consultations with the South Korean "
+            "side”",
+            "Maria Zakharova says: The reports are an attempt to sow distrust"], rows
+        assert item.xpath('//section[@class="positions"]//a/@href') == [
+            BASE + "entities/maria-zakharova/", BASE + f"claims/{TALKS}/",
+            BASE + "entities/maria-zakharova/", BASE + f"claims/{DISTRUST}/"]
+    for feed in out.rglob("feed.*"):
+        assert b"DRAFTQUOTE" not in feed.read_bytes() and b"SECRETDRAFT" not in feed.read_bytes()
