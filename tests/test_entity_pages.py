@@ -325,7 +325,10 @@ def test_the_news_article_json_ld_has_typed_about_and_mentions(out: Path) -> Non
     assert data["@type"] == "NewsArticle"
     assert data["about"] == [{"@type": "Person", "name": "Maria Zakharova",
                               "url": BASE + ZAKHAROVA,
-                              "sameAs": "https://www.wikidata.org/wiki/Q4191634"}]
+                              "sameAs": "https://www.wikidata.org/wiki/Q4191634",
+                              "alternateName": [
+                                  {"@value": "마리야 자하로바", "@language": "ko"},
+                                  {"@value": "Мария Захарова", "@language": "ru"}]}]
     mentions = {m["url"]: m for m in data["mentions"]}
     assert mentions[BASE + MINISTRY]["@type"] == "Organization"
     assert mentions[BASE + MINISTRY]["sameAs"] == "https://www.wikidata.org/wiki/Q1056557"
