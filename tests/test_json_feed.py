@@ -256,7 +256,7 @@ def _site(*articles: Article, full_content: bool = True) -> Site:
 
 def _render(site: Site) -> dict[str, bytes]:
     spec = feeds.specs(site)[0]
-    outputs = feeds.render_feeds(site, spec, lambda a: f"<p>Body of {a.slug}.</p>")
+    outputs = feeds.render_feeds(site, spec, lambda a: f"<p>Body of {a.slug}.</p>", {})
     return {o.path: o.data for o in outputs}
 
 
@@ -312,7 +312,7 @@ class _Recorder:
 def _publish(site: Site, held: dict[str, str]) -> _Recorder:
     recorder = _Recorder(held)
     count = feed_render.publish_feeds(site, Digester("templates"), recorder,  # type: ignore[arg-type]
-                                      None, Path("."), 1)  # type: ignore[arg-type]
+                                      None, Path("."), 1, {})  # type: ignore[arg-type]
     assert count == 3  # the site's feed, in three formats
     return recorder
 
