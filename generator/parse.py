@@ -22,6 +22,7 @@ from generator.schema import (
     flag,
     mapping,
     nonempty,
+    one_of,
     text,
     text_list,
     validate,
@@ -67,17 +68,10 @@ BRIEFING_FIELDS = {
 }
 
 
-def _menu(value: Any) -> str:
-    name = text(value)
-    if name not in ("header", "footer"):
-        raise Invalid("expected header or footer")
-    return name
-
-
 PAGE_FIELDS = {
     "title": Field(nonempty, required=True),
     "summary": Field(text),
-    "menu": Field(_menu),
+    "menu": Field(one_of("header", "footer")),
     "weight": Field(whole),
     "slug": Field(text),
     "updated": Field(_raw),
@@ -111,13 +105,6 @@ def _aliases(value: Any) -> tuple[tuple[str, str], ...]:
     return tuple(("", alias) for alias in text_list(value))
 
 
-def _entity_type(value: Any) -> str:
-    kind = text(value)
-    if kind not in ENTITY_TYPES:
-        raise Invalid("expected one of " + ", ".join(ENTITY_TYPES))
-    return kind
-
-
 def _wikidata(value: Any) -> str:
     item = text(value).strip()
     if not re.fullmatch(r"Q[1-9][0-9]*", item):
@@ -127,7 +114,7 @@ def _wikidata(value: Any) -> str:
 
 ENTITY_FIELDS = {
     "name": Field(_names, required=True),
-    "type": Field(_entity_type),
+    "type": Field(one_of(*ENTITY_TYPES)),
     "aliases": Field(_aliases),
     "wikidata": Field(_wikidata),
     "description": Field(text),

@@ -103,6 +103,18 @@ def _list_hint(value: str) -> str:
             f"(or [{whole}] for one item with a comma)")
 
 
+def one_of(*choices: str) -> Check:
+    """Return a check that accepts one of these words."""
+
+    def check(value: Any) -> str:
+        word = text(value)
+        if word not in choices:
+            raise Invalid("expected one of " + ", ".join(choices))
+        return word
+
+    return check
+
+
 def mapping(value: Any) -> dict[str, Any]:
     """Accept a mapping."""
     if not isinstance(value, dict):
