@@ -83,6 +83,7 @@ SITE_FIELDS = {
     "paginate": Field(positive),
     "slugify": Field(_slugify),
     "image": Field(text),
+    "corrections_policy": Field(text),
     "search": Field(flag),
     "feeds": Field(mapping),
     "markdown": Field(mapping),

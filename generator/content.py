@@ -11,7 +11,7 @@ from pathlib import Path
 from generator import claims, entities, leaves, markdown, parallel, routes, slugs
 from generator.cache import Store
 from generator.errors import Problem
-from generator.model import Article, Briefing, Entity, Note, SiteConfig, Standalone
+from generator.model import Article, Briefing, Entity, Note, Notice, SiteConfig, Standalone
 from generator.parse import (
     CHANGED,
     Bundle,
@@ -211,14 +211,23 @@ def _article(record: ParsedFile, key: str, config: SiteConfig, known: set[str],
     if slug is None or "date" not in v or "title" not in v:
         return None
     permalink = config.permalink(routes.article(slug))
+    corrections = tuple(sorted((Notice(c["date"], c["text"]) for c in v.get("corrections", ())),
+                               key=lambda n: (n.date, n.text)))
+    updates = tuple(sorted((Notice(u["date"], u["text"], u["significant"])
+                            for u in v.get("updates", ())), key=lambda n: (n.date, n.text)))
+    # The article counts as modified only by a correction or a significant update (or the
+    # `updated` the editor wrote), never by a typo fix: feeds and dateModified follow it.
+    moved = [v.get("updated"), *(n.date for n in corrections),
+             *(n.date for n in updates if n.significant)]
+    updated = max((m for m in moved if m is not None), default=None)
     return Article(
         source_path=record.path, slug=slug, title=v["title"], date=v["date"],
-        updated=v.get("updated"), author=v.get("author", ""), source=v.get("source", ""),
+        updated=updated, author=v.get("author", ""), source=v.get("source", ""),
         source_url=v.get("source_url", ""),
         briefings=tuple(dict.fromkeys(v.get("briefings", ()))),
         tags=tuple(dict.fromkeys(v.get("tags", ()))),
         summary=v.get("summary") or record.first_paragraph, draft=v.get("draft", False),
         guid=v.get("id", permalink), key=key, card=record.card, extra=v.get("extra", {}),
         publish_date=v.get("publish_date"), expires=v.get("expires"), image=v.get("image", ""),
-        lede=v.get("summary", ""), picture=picture,
+        lede=v.get("summary", ""), picture=picture, corrections=corrections, updates=updates,
     )

@@ -59,6 +59,7 @@ class SiteConfig:
     embeds: tuple[str, ...] = DEFAULT_EMBEDS  # iframe hosts allowed when sanitizing
     image_widths: tuple[int, ...] = DEFAULT_WIDTHS
     subscribe_url: str = ""  # newsletter.subscribe_url: a call to subscribe, when set
+    corrections_policy: str = ""  # a site path or URL of the policy, for the publisher
     feeds: FeedSettings = field(default_factory=FeedSettings)
     digests: DigestSettings = field(default_factory=DigestSettings)
 
@@ -93,6 +94,15 @@ class Picture:
 
 
 @dataclass(frozen=True)
+class Notice:
+    """A correction or an update of an article, dated and said in the editor's words."""
+
+    date: datetime
+    text: str
+    significant: bool = True  # a correction always is; an update when the editor says so
+
+
+@dataclass(frozen=True)
 class Article:
     """One article, parsed and rendered, with its output path decided."""
 
@@ -117,6 +127,8 @@ class Article:
     image: str = ""  # the featured image as written in front matter
     picture: Picture | None = None  # the featured image, resolved
     lede: str = ""  # the summary the editor wrote, shown above the body; never derived
+    corrections: tuple[Notice, ...] = ()  # oldest first
+    updates: tuple[Notice, ...] = ()  # oldest first
     about: tuple[str, ...] = ()  # the entities it is about (their slugs), as written
     mentions: tuple[str, ...] = ()  # the entities it mentions besides, found in its text
     positions: tuple[Position, ...] = ()  # its front matter's claims, in the order written

@@ -23,6 +23,7 @@ from generator.schema import (
     mapping,
     nonempty,
     one_of,
+    suggest,
     text,
     text_list,
     validate,
@@ -54,6 +55,8 @@ ARTICLE_FIELDS = {
     "image": Field(text),
     "image_alt": Field(text),
     "image_credit": Field(text),
+    "corrections": Field(lambda v: _notices(v, "corrections")),
+    "updates": Field(lambda v: _notices(v, "updates")),
     "about": Field(text_list),
     "mentions": Field(text_list),
     "ignore_mentions": Field(text_list),
@@ -78,6 +81,33 @@ PAGE_FIELDS = {
     "draft": Field(flag),
 }
 NOTE_FIELDS: dict[str, Field] = {}  # a note is Markdown; front matter is optional
+
+
+def _notices(value: Any, key: str) -> list[dict[str, Any]]:
+    """Accept a list of {date, text} (updates also `significant`); dates are read later."""
+    allowed = {"date", "text"} | ({"significant"} if key == "updates" else set())
+    example = ("[{date: 2025-12-23, text: ..., significant: true}]" if key == "updates"
+               else "[{date: 2025-12-23, text: ...}]")
+    if not isinstance(value, list):
+        raise Invalid(f"expected a list such as {example}")
+    found = []
+    for number, item in enumerate(value, 1):
+        if not isinstance(item, dict):
+            raise Invalid(f"item {number} is not a mapping; write {example}")
+        unknown = sorted(str(k) for k in item if k not in allowed)
+        if unknown:
+            raise Invalid(f"item {number}: unknown key '{unknown[0]}'; "
+                          + suggest(unknown[0], sorted(allowed)))
+        if item.get("date") is None:
+            raise Invalid(f"item {number} has no date; write {example}")
+        words = text(item.get("text", "")).strip() if item.get("text") is not None else ""
+        if not words:
+            raise Invalid(f"item {number} has no text: say what was corrected or updated")
+        significant = item.get("significant", False)
+        if not isinstance(significant, bool):
+            raise Invalid(f"item {number}: 'significant' must be true or false")
+        found.append({"date": item["date"], "text": words, "significant": significant})
+    return found
 _LANGUAGE = re.compile(r"[a-z]{2,3}(-[A-Za-z0-9]{2,8})*")
 
 
@@ -238,6 +268,14 @@ def parse_file(kind: str, path: str, raw: bytes, settings: Settings, bundle: Bun
             except Exception as exc:
                 problems.append(Problem(path, lines.get(key), f"'{key}': {exc}"))
                 del values[key]
+    for key in ("corrections", "updates"):
+        for number, item in enumerate(values.get(key, ()), 1):
+            try:
+                item["date"] = dates.parse(item["date"], tz)
+            except Exception as exc:
+                problems.append(Problem(path, lines.get(key), f"'{key}' item {number}: {exc}"))
+                values.pop(key, None)
+                break
     # The body's first line in the file: after the closing '---' (none for a bare note).
     body_line = parts.front_line + len(parts.front.split("\n")) if parts.front_line > 1 else 0
     files = bundles.Files(path, bundle, settings.widths)

@@ -11,6 +11,7 @@ ARTICLES = "articles/"
 BRIEFINGS = "briefings/"
 TAGS = "tags/"
 ENTITIES = "entities/"
+CORRECTIONS = "corrections/"  # every correction the site has published
 CLAIMS = "claims/"
 DIGESTS = "digests/"
 ARCHIVE = "archive/"
@@ -26,7 +27,7 @@ PAGEFIND = "pagefind/"  # the search index
 STATIC = "static/"  # the theme's files
 # First folders of the site's own routes: a page of its own (content/pages/) cannot take one.
 RESERVED = ("articles", "briefings", "tags", "digests", "archive", "search", "pagefind",
-            "static", "page", "entities", "claims")
+            "static", "page", "entities", "claims", "corrections")
 
 RSS = "feed.xml"
 ATOM = "atom.xml"
