@@ -15,6 +15,7 @@ from typing import cast
 
 from generator import (
     body_edits,
+    corrections,
     feeds,
     freshness,
     i18n,
@@ -139,10 +140,11 @@ def run(inputs: Inputs, settings: Settings, plan: Plan, store: Store, started: f
         editions = cut_all(site, now, options.include_current,
                            i18n.patterns(the_theme.layers, config.language, WORDS,
                                          {**TITLE_SAMPLE, "name": config.title}, root))
+        fixes = corrections.words(the_theme.layers, config.language, root)
         problems = [*content.problems, *site.problems,
                     *site_files.check_notes(site, editions, now)]
         if problems:  # every problem at once: the addresses too, before nothing is kept
-            planned = _plan_all(site, editions)
+            planned = _plan_all(site, editions, fixes)
             raise ContentError(problems + _collisions(site, editions, planned, statics, root))
         summary["warnings"] = sorted(str(w) for w in content.warnings)
         if options.cache:
@@ -152,7 +154,7 @@ def run(inputs: Inputs, settings: Settings, plan: Plan, store: Store, started: f
             publisher = Publisher(out, existing, inputs.record, True, inputs.cache_dir)
             return _bodies_only(publisher, site, editions, summary, inputs, options, store,
                                 started, timings, _held(states), plan)
-        planned = _plan_all(site, editions)
+        planned = _plan_all(site, editions, fixes)
         problems = _collisions(site, editions, planned, statics, root)
         if problems:
             raise ContentError(problems)
@@ -166,6 +168,7 @@ def run(inputs: Inputs, settings: Settings, plan: Plan, store: Store, started: f
                                    feed_words(the_theme.layers, config.language))
         feed_count += publish_digest_feeds(site, editions, digester, publisher, the_theme,
                                            root)
+        feed_count += corrections.publish(site, digester, publisher, fixes)
         lap("feeds")
         if config.search:
             search.update_index(publisher, search.shard_of(site), options.refresh_search,
@@ -199,11 +202,12 @@ def run(inputs: Inputs, settings: Settings, plan: Plan, store: Store, started: f
                        recorded_warnings(summary))
 
 
-def _plan_all(site: Site, editions: Editions) -> list[Page]:
-    """Plan every page: the site's, the digests', the entities' and the claims'."""
+def _plan_all(site: Site, editions: Editions, fixes: dict[str, str]) -> list[Page]:
+    """Plan every page: the site's, the digests', the entities', the claims', corrections."""
     common = pages.common_feeds(site, editions)
     return annotate(site, pages.plan(site, editions) + plan_digests(site, editions)
-                    + entity_pages(site, common) + claim_pages(site, common))
+                    + entity_pages(site, common) + claim_pages(site, common)
+                    + corrections.plan(site, common, fixes))
 
 
 def _collisions(site: Site, editions: Editions, planned: list[Page],
@@ -219,6 +223,8 @@ def _generated(site: Site, editions: Editions, planned: list[Page],
     """Return every path the build writes itself (the search index aside)."""
     paths = [p.path for p in planned] + [path for path, _, _ in statics]
     paths += [f for spec in feeds.specs(site) for f in routes.feed_files(spec.path)]
+    if corrections.entries(site):
+        paths += list(routes.feed_files(routes.CORRECTIONS))
     scopes = [""] + [b.path for b in site.briefings if editions.by_briefing.get(b.slug)]
     if editions.site:
         paths += [f for scope in scopes for f in routes.feed_files(routes.digests(scope))]
