@@ -30,6 +30,9 @@ then applies a sequence of random steps of one to three edits each:
   breakage step makes it so;
 - claims: positions (entity, stance, quote, date) added to and removed from articles'
   `claims`, the first article by path holding a claim defining it (text, verdict);
+- corrections and updates (issue 16): added to, edited in and removed from articles'
+  `corrections` and `updates` (significant or not, or left to the default), dated before
+  or after the article, drafts included;
 - template overrides in `templates/`, `theme_overrides/templates/` and a child theme
   (`themes/mine`, `extends: default`), as edited copies or as `{% extends "theme:…" %}`;
   static overrides (CSS and a plain file); i18n overrides;
@@ -48,9 +51,10 @@ then applies a sequence of random steps of one to three edits each:
   bundle's image or its resized copy; an unknown entity in about, mentions, ignore_mentions
   or member_of, a member_of circle, an alias two entities share in a text that does not
   ignore one; a position by an unknown entity or with an unknown stance, a claim defined
-  twice or nowhere): both builds must then fail alike and leave the output as it was, and
-  the entity and claim breakage must fail. A shared alias that the article's
-  ignore_mentions settles must build.
+  twice or nowhere; a correction or update with no date, an impossible date (2025-02-30)
+  or an empty text, an update `significant: maybe`): both builds must then fail alike and
+  leave the output as it was, and the entity, claim, correction and update breakage must
+  fail. A shared alias that the article's ignore_mentions settles must build.
 
 After every step the cached build runs into the site's own `public/` (keeping its cache),
 then a `--no-cache` build runs into a fresh folder; both must give the same exit code (and
@@ -59,16 +63,20 @@ and no staging folder or journal may be left beside the output; a step that brea
 nothing must build. Both must print the same warnings, and under `raw_html: sanitize`
 name every Markdown file that holds a <script>. Unless `--drafts` is on, neither output
 may show a draft or scheduled article (its first paragraph's unique " (N).", its title's
-" TN", a quote of its positions, " QN": not on entity or claim pages, not in feeds) or a
-draft page (its address, its first paragraph), nor publish a file of a page that is not a
-published bundle (a draft's photo, by name, resized or not). The manifest
-(`.briefings-manifest.json`) is bookkeeping: it is left out of the comparison, and whether
-it differed is only reported in the failure message and the per-seed summary.
+" TN", a quote of its positions, " QN", a correction's or update's text, " CN" or " UN":
+not on entity, claim or corrections pages, not in feeds) or a draft page (its address,
+its first paragraph), nor publish a file of a page that is not a published bundle (a
+draft's photo, by name, resized or not). A step whose only edits are typo-fix updates
+(not significant before or after) must leave each such article's JSON-LD dateModified
+and its Atom `updated` as they were. The manifest (`.briefings-manifest.json`) is
+bookkeeping: it is left out of the comparison, and whether it differed is only reported
+in the failure message and the per-seed summary.
 
 Modes (all steps are derived from the seed, so a failure replays exactly):
 
     # CI: seeds 1-3, 12 steps each, 10 articles, search off; plus the search seed, a
-    # check of the harness and a scripted body edit naming an entity (about 25 s on 2 cores)
+    # check of the harness, a scripted body edit naming an entity and a scripted typo-fix
+    # update and correction (about 30 s on 2 cores)
     .venv/bin/python -m pytest tests/test_random_edits.py
 
     # bug hunt: more seeds and longer sequences (about 8 s per 25-step seed)
@@ -86,6 +94,7 @@ Modes (all steps are derived from the seed, so a failure replays exactly):
     BRIEFINGS_RANDOM_FOCUS   kinds of edit (see `choose_op`) made five times as likely, e.g.
                              bundle,bundle_file,page,site_file,note,clock for the newsroom files,
                              entity,mention,entity_fm,entity_break,claim for entities and claims
+                             notice,notice_break for corrections and updates
 
 `test_random_edits_with_search` is the one seed with `search: true` (8 articles, at most 10
 steps): it runs the Pagefind binary (from the `pagefind` package) whenever an article page
@@ -109,9 +118,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, unquote
 from zoneinfo import ZoneInfo
 
+import feedparser
 import pytest
 from PIL import Image, ImageDraw
 
@@ -166,7 +176,7 @@ FILE_STEMS = ["photo", "사진", "chart", "지도"]
 IMAGE_SIZES = [(40, 30), (64, 40), (100, 70), (150, 100), (260, 180)]
 IMAGE_WIDTHS = [[64, 128], [64, 128], [64], [48, 96, 200]]
 # Pages of their own (content/pages/<name>.md); none is a reserved first segment.
-PAGE_NAMES = ["about", "contact", "corrections", "구독", "ethics", "광고-문의"]
+PAGE_NAMES = ["about", "contact", "corrections-policy", "구독", "ethics", "광고-문의"]
 # The site's own files (static/ → the output root); images/… ones are featured images.
 SITE_FILES = ["favicon.svg", "favicon.png", "robots.txt", "CNAME", ".nojekyll",
               ".well-known/security.txt", "ads.txt"]
@@ -264,6 +274,8 @@ class State:
     notes: dict[str, dict[str, Any]] = field(default_factory=dict)  # id -> scope, anchor, text
     entities: dict[str, dict[str, Any]] = field(default_factory=dict)  # id -> fm, body
     claims: dict[str, dict[str, str]] = field(default_factory=dict)  # id -> text, verdict
+    quiet: list[str] = field(default_factory=list)  # articles given only a typo-fix update
+    loud: bool = False  # this step also made another edit: `quiet` proves nothing then
     counter: int = 0
 
     def fresh_number(self) -> int:
@@ -699,6 +711,7 @@ def render(state: State) -> dict[str, bytes]:
     files.update(entity_files(state, broken, articles))  # the breakage may edit articles
     claim_entries(state, articles)
     claim_breakage(broken, articles)
+    notice_breakage(broken, articles)
     if cfg["slugify"] == "ascii":  # a briefing's slug is then its file name transliterated
         for article in articles.values():
             if "briefings" in article["fm"]:
@@ -1228,7 +1241,7 @@ def must_fail(state: State) -> bool:
         return broken[1] in state.articles and any(
             p["claim"] == broken[2] for a in state.articles.values()
             for p in a.get("positions", []))
-    if broken[0].startswith("claim_"):
+    if broken[0].startswith(("claim_", "notice_")):
         return broken[1] in state.articles
     if broken[0] == "entity_ambiguous" and broken[1] in state.articles:
         ignored = set(state.articles[broken[1]]["fm"].get("ignore_mentions", []))
@@ -1332,6 +1345,57 @@ def choose_claim(rng: random.Random, state: State, path: str) -> tuple[Any, ...]
     return ("claim", path, position, f"{words(rng, 4, 9)}.")
 
 
+def notice_item(rng: random.Random, state: State, path: str, key: str) -> dict[str, Any]:
+    """Make a correction or an update dated before or after its article, its text ending in
+    a unique " CN" (or " UN") that a hidden article's page must show nowhere."""
+    tz = zone(state)
+    day = parse_moment(str(state.articles[path]["fm"]["date"]), tz) or state.now
+    moment = random_moment(rng, day - timedelta(days=10), day + timedelta(days=20))
+    mark = "C" if key == "corrections" else "U"
+    item: dict[str, Any] = {"date": str(write_date(rng, moment, tz)),
+                            "text": f"{words(rng, 3, 8)} {mark}{state.fresh_number()}"}
+    if key == "updates" and rng.random() < 0.8:  # else the default: not significant
+        item["significant"] = rng.random() < 0.5
+    return item
+
+
+def choose_notice(rng: random.Random, state: State, path: str) -> tuple[Any, ...]:
+    """Add, edit or remove a correction or an update (significant or not) of an article."""
+    key = rng.choice(["corrections", "updates", "updates"])
+    held = state.articles[path]["fm"].get(key, [])
+    action = rng.choice(["add", "add", "edit", "remove"]) if held else "add"
+    index = rng.randrange(len(held)) if held else 0
+    item = notice_item(rng, state, path, key)
+    if action == "edit" and rng.random() < 0.5:  # only its text, or only its weight
+        item = {**held[index], "text": item["text"]}
+        if key == "updates" and rng.random() < 0.5:
+            item = {**held[index], "significant": not held[index].get("significant", False)}
+    return ("notice", path, key, action, index, item)
+
+
+def choose_notice_break(rng: random.Random, state: State, path: str) -> tuple[Any, ...]:
+    """Break an article's corrections or updates for one step: no date, an impossible date,
+    an empty text, or `significant` that is not a boolean."""
+    kind = rng.choice(["notice_no_date", "notice_bad_date", "notice_empty_text",
+                       "notice_significant"])
+    key = "updates" if kind == "notice_significant" else rng.choice(["corrections", "updates"])
+    return ("break", kind, path, key)
+
+
+def notice_breakage(broken: tuple[Any, ...], articles: dict[str, dict[str, Any]]) -> None:
+    """Write this step's broken correction or update after the article's others, in YAML."""
+    if not broken[0].startswith("notice_") or broken[1] not in articles:
+        return
+    bad = {"notice_no_date": '{text: "Said otherwise."}',
+           "notice_bad_date": '{date: 2025-02-30, text: "Said otherwise."}',
+           "notice_empty_text": '{date: 2025-12-20, text: ""}',
+           "notice_significant": '{date: 2025-12-20, text: "Added a quote.", '
+                                 'significant: maybe}'}[broken[0]]
+    fm = articles[broken[1]]["fm"]
+    held = [json.dumps(item, ensure_ascii=False) for item in fm.get(broken[2], [])]
+    fm[broken[2]] = Raw("[" + ", ".join([*held, bad]) + "]")
+
+
 def choose_op(rng: random.Random, state: State) -> tuple[Any, ...]:
     """Pick one edit with all its randomness decided, so that `apply` replays it exactly."""
     kinds = {"body": 20, "first": 6, "fm": 28, "add_article": 4, "rename_article": 3,
@@ -1340,7 +1404,7 @@ def choose_op(rng: random.Random, state: State) -> tuple[Any, ...]:
              "clock": 12, "break": 3, "touch": 2, "nothing": 3, "options": 2, "tamper": 2,
              "encoding": 2, "uncached": 1, "bundle": 3, "bundle_file": 6, "page": 5,
              "site_file": 3, "note": 3, "entity": 4, "mention": 6, "entity_fm": 3,
-             "entity_break": 1, "claim": 4}
+             "entity_break": 1, "claim": 4, "notice": 4, "notice_break": 1}
     for kind in FOCUS:
         kinds[kind] = kinds.get(kind, 0) * 5
     kind = rng.choices(list(kinds), weights=list(kinds.values()))[0]
@@ -1351,7 +1415,7 @@ def choose_op(rng: random.Random, state: State) -> tuple[Any, ...]:
         kind = "add_briefing"
     if kind == "add_briefing" and len(state.briefings) >= len(BRIEFINGS):
         kind = "briefing"
-    if kind in ("break", "entity_break") and state.broken is not None:
+    if kind in ("break", "entity_break", "notice_break") and state.broken is not None:
         kind = "body"
     if kind == "entity_fm" and not state.entities:
         kind = "entity"
@@ -1432,6 +1496,10 @@ def choose_op(rng: random.Random, state: State) -> tuple[Any, ...]:
         return choose_entity_break(rng, state, path)
     if kind == "claim":
         return choose_claim(rng, state, path)
+    if kind == "notice":
+        return choose_notice(rng, state, path)
+    if kind == "notice_break":
+        return choose_notice_break(rng, state, path)
     if kind == "uncached":
         return ("uncached",)
     if kind == "options":
@@ -1447,6 +1515,17 @@ def apply(state: State, op: tuple[Any, ...]) -> None:
     """Apply one edit to the model; an edit whose target is gone does nothing."""
     kind, args = op[0], op[1:]
     articles = state.articles
+    if kind == "notice" and args[0] in articles:
+        held = articles[args[0]]["fm"].get(args[1], [])
+        action = args[2] if held else "add"
+        before = held[min(args[3], len(held) - 1)] if action != "add" else {}
+        if args[1] == "updates" and not before.get("significant") and (
+                action == "remove" or not args[4].get("significant")):
+            state.quiet.append(args[0])
+        else:
+            state.loud = True
+    elif kind != "nothing":
+        state.loud = True
     if kind == "body" and args[0] in articles:
         rest = articles[args[0]]["rest"]
         if args[1] == "append" or not rest:
@@ -1598,6 +1677,16 @@ def apply(state: State, op: tuple[Any, ...]) -> None:
         positions = articles[args[0]].get("positions", [])
         if args[1] < len(positions):
             positions.pop(args[1])
+    elif kind == "notice" and args[0] in articles:
+        held = articles[args[0]]["fm"].setdefault(args[1], [])
+        if args[2] == "add" or not held:
+            held.append(dict(args[4]))
+        elif args[2] == "edit":
+            held[min(args[3], len(held) - 1)] = dict(args[4])
+        else:
+            held.pop(min(args[3], len(held) - 1))
+        if not held:
+            del articles[args[0]]["fm"][args[1]]
     elif kind == "claim_text" and args[0] in state.claims:
         state.claims[args[0]] = {"text": args[1], "verdict": args[2]}
     elif kind == "uncached":
@@ -1725,6 +1814,10 @@ def leaks(state: State, out: Path) -> list[str]:
             tokens += [(found.group(0), f"a position in the {status} article {path}")
                        for position in article.get("positions", [])
                        for found in [re.search(r" Q\d+$", position.get("quote", ""))] if found]
+            tokens += [(found.group(0), f"a {key[:-1]} of the {status} article {path}")
+                       for key in ("corrections", "updates")
+                       for item in article["fm"].get(key, [])
+                       for found in [re.search(r" [CU]\d+$", item["text"])] if found]
         if hidden or not article.get("bundle"):
             names += [(name, f"{status} article {path}") for name in article["files"]]
     for name, page in sorted(state.pages.items()):
@@ -1761,6 +1854,28 @@ def leaks(state: State, out: Path) -> list[str]:
     return found
 
 
+def stamps(state: State, out: Path, path: str) -> tuple[str | None, str | None]:
+    """Return an article's JSON-LD dateModified on its page and its `updated` in the Atom
+    feed (None where the page or the entry is not in the output)."""
+    fm = state.articles[path]["fm"]
+    stem = path.rsplit("/", 1)[-1].removesuffix(".md")
+    if state.config["slugify"] == "ascii":
+        stem = slugify(stem, "ascii")
+    slug = unicodedata.normalize("NFC", str(fm.get("slug") or stem))
+    page = out / "articles" / slug / "index.html"
+    modified = None
+    if page.is_file():
+        found = re.search(r'<script type="application/ld\+json">(.*?)</script>',
+                          page.read_text(encoding="utf-8"), re.S)
+        modified = json.loads(found.group(1)).get("dateModified") if found else None
+    updated = None
+    if (out / "atom.xml").is_file():
+        feed = feedparser.parse((out / "atom.xml").read_bytes())
+        updated = next((entry.get("updated") for entry in feed.entries
+                        if unquote(entry.get("link", "")).endswith(f"/articles/{slug}/")), None)
+    return modified, updated
+
+
 def crashed(result: Any) -> str | None:
     if result.exception is None or isinstance(result.exception, SystemExit):
         return None
@@ -1783,6 +1898,8 @@ class Run:
     build_errors: int = 0
     test: str = "keep_incremental_equal_to_fresh"  # the test that replays this run (-k)
     articles: int = 10
+    settled: bool = True  # the output is the last step's (its build succeeded)
+    quiet_checks: int = 0  # articles whose dates a typo-fix update was shown not to move
 
     @property
     def site(self) -> Path:
@@ -1810,6 +1927,9 @@ class Run:
                 else:
                     target.write_bytes(target.read_bytes()[:10])
         before = snapshot(self.out)
+        quiet = {}  # article -> its modified dates before a typo-fix update alone
+        if self.settled and not self.state.loud:
+            quiet = {path: stamps(self.state, self.out, path) for path in self.state.quiet}
         flags = self.state.flags
         uncached = ["--no-cache"] if self.state.uncached else []
         inc = build(self.site, "-j", str(JOBS), "--now", now, "-v", *flags, *uncached)
@@ -1853,7 +1973,15 @@ class Run:
                 problems += [f"  the {label} build did not warn of the <script> in {path}"
                              for path in unwarned(self.state, result)]
             problems += leaks(self.state, fresh)
+            self.quiet_checks += sum(path in self.state.articles for path in quiet)
+            problems += [f"  a typo-fix update alone moved the modified date of {path}: "
+                         f"{was} -> {now}" for path, was in sorted(quiet.items())
+                         if path in self.state.articles
+                         for now in [stamps(self.state, self.out, path)]
+                         if any(None not in pair and pair[0] != pair[1]
+                                for pair in zip(was, now, strict=True))]
             problems += [x.replace("  ", "  incremental: ", 1) for x in leaks(self.state, self.out)]
+        self.settled = inc.exit_code == 0
         for leftover in (".public.staging", ".public.journal.json"):
             if (self.site / leftover).exists():
                 problems.append(f"  left behind beside the output: {leftover}")
@@ -1909,6 +2037,7 @@ def run_sequence(seed: int, steps: int, articles: int, search: bool, work: Path,
         run.check(number)
         run.state.broken = None
         run.state.touched = []
+        run.state.quiet, run.state.loud = [], False
         run.state.tamper = []
         run.state.uncached = False
         if len(run.failures) > failed and keep_going:
@@ -1941,7 +2070,7 @@ SEARCH_SEED = 1001
 def _report(run: Run) -> None:
     print(f"\nseed {run.seed}: {len(run.steps) - 1} steps, paths {dict(run.paths)}, "
           f"failed builds {run.build_errors}, manifest differed {run.manifest_diffs} times, "
-          f"mismatches {len(run.failures)}")
+          f"typo-fix checks {run.quiet_checks}, mismatches {len(run.failures)}")
 
 
 
@@ -1980,6 +2109,7 @@ def _step(run: Run, *ops: tuple[Any, ...]) -> str:
     sync(run.site, run.state)
     run.check(len(run.steps) - 1)
     run.state.broken = None
+    run.state.quiet, run.state.loud = [], False
     assert not run.failures, "\n\n".join(run.failures)
     pages = sorted((run.out / "entities" / "zakharova").rglob("index.html"))  # all of them
     return "".join(page.read_text(encoding="utf-8") for page in pages)
@@ -2008,3 +2138,25 @@ def test_a_body_edit_naming_an_entity_changes_its_page(tmp_path: Path) -> None:
     assert link in page
     page = _step(run, ("fm", path, "draft", True))  # a draft is on no entity page
     assert link not in page
+
+
+def test_a_typo_fix_update_leaves_the_modified_date(tmp_path: Path) -> None:
+    """A non-significant update moves neither dateModified nor the feed's `updated`; a
+    correction dated after the article moves both (and the harness's check sees it)."""
+    run = run_sequence(5, 0, 4, False, tmp_path)
+    path = next(p for p, a in sorted(run.state.articles.items())
+                if article_status(run.state, a) == "listed" and "updated" not in a["fm"])
+    day = parse_moment(str(run.state.articles[path]["fm"]["date"]), zone(run.state))
+    assert day is not None
+    later = iso_z(day + timedelta(days=3))
+    was = stamps(run.state, run.out, path)
+    assert was[0] is not None
+    _step(run, ("notice", path, "updates", "add", 0,
+                {"date": later, "text": "Fixed a typo U1", "significant": False}))
+    assert stamps(run.state, run.out, path) == was
+    assert run.quiet_checks == 1
+    _step(run, ("notice", path, "corrections", "add", 0,
+                {"date": later, "text": "The talks were on Tuesday, not Monday C2"}))
+    now = stamps(run.state, run.out, path)
+    assert now[0] is not None and datetime.fromisoformat(now[0]) == day + timedelta(days=3)
+    assert was[1] is None or now[1] != was[1]
