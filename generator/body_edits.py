@@ -60,7 +60,7 @@ def rebuild(publisher: Publisher, previous: dict[str, Any], site: Site, editions
     render_changed(Job(the_theme, planned, digester, root, store, config), publisher, jobs,
                    progress)
     publish_feeds(site, digester, publisher, store, root, jobs,
-                  feed_words(the_theme.layers, config.language))
+                  feed_words(the_theme.layers, config.language, root))
     if config.search:  # the shards that hold an edited page are indexed again
         search.update_index(publisher, search.shard_of(site), refresh_search, jobs)
     # The same structure makes the same pages and feeds (digest feeds included).

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from generator import dates, slugs
 from generator.errors import Problem
-from generator.model import STANCES, Article, Claim, Entity, Position
+from generator.model import STANCES, Article, Claim, Entity, Position, Site
 from generator.schema import Invalid, nonempty, suggest
 
 if TYPE_CHECKING:
@@ -167,3 +167,22 @@ def of_entity(claims: Iterable[Claim], slug: str) -> tuple[tuple[Claim, Position
 def author(claim: Claim) -> str:
     """Return the slug of the first entity asserting a claim, or ""."""
     return next((p.by for p, _ in claim.positions if p.stance == "asserts"), "")
+
+
+def parties(site: Site, found: tuple[Claim, ...]) -> dict[str, Entity]:
+    """Return the entities taking a position on these claims, by slug."""
+    known = site.entity_of_slug
+    return {p.by: known[p.by] for c in found for p, _ in c.positions if p.by in known}
+
+
+def briefing_context(site: Site, slug: str) -> dict[str, Any]:
+    """Return what a briefing's first page shows of claims (nothing on a site without)."""
+    if not site.claims:
+        return {}
+    found = of_articles(site.claims, site.articles_in(slug))
+    return {"claim_summary": found, "claim_parties": parties(site, found)}
+
+
+def entity_context(site: Site, slug: str) -> dict[str, Any]:
+    """Return what an entity's first page shows of its positions (nothing without claims)."""
+    return {"entity_positions": of_entity(site.claims, slug)} if site.claims else {}

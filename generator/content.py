@@ -102,8 +102,9 @@ def read_content(root: Path, config: SiteConfig, store: Store, found: Found, job
     site_files = {path for path, _, _ in statics}
     articles = [a for key, r in records if r.kind == "article" and r.usable
                 for a in [_article(r, key, config, known, site_files, problems)] if a]
-    articles = entities.link(articles, {r.path: r for _, r in records}, people, problems)
-    articles = claims.attach(articles, {r.path: r for _, r in records}, people,
+    by_path = {r.path: r for _, r in records}
+    articles = entities.link(articles, by_path, people, problems)
+    articles = claims.attach(articles, by_path, people,
                              config.timezone, problems)
     standalone = [p for key, r in records if r.kind == "page" and r.usable
                   for p in [leaves.page(r, key, config.slugify, problems)] if p]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from generator import routes
+from generator import claims, routes
 from generator.model import Entity, Page, Site
 from generator.pages import HOME, Crumb, FeedLink, entity_groups, links, newest, page, paginate
 
@@ -29,6 +29,7 @@ def entity_pages(site: Site, common: list[FeedLink], home: Crumb = HOME) -> list
                                                  key=lambda item: (-item[1], item[0].slug)))
         members = tuple(e for e in site.entities if e.member_of == entity.slug)
         own = entity_feeds(site, entity)
+        shown = claims.entity_context(site, entity.slug)
         for pager, chunk in paginate(mentioned, site.config.paginate, entity.path):
             pages.append(page(
                 site, common, pager.path_of(pager.number), "entity.html", entity.name,
@@ -36,5 +37,5 @@ def entity_pages(site: Site, common: list[FeedLink], home: Crumb = HOME) -> list
                 count_about=len(about), count_mentioned=len(mentioned), appears_in=appears_in,
                 member_of=site.entity_of_slug.get(entity.member_of), members=members,
                 own_feeds=own, extra_feeds=own, pager=pager, crumbs=crumbs,
-                lastmod=newest(about + chunk)))
+                lastmod=newest(about + chunk), **(shown if pager.number == 1 else {})))
     return pages

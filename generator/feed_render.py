@@ -12,7 +12,7 @@ from generator.digest_pages import notes_of
 from generator.editions import Edition, Editions
 from generator.errors import Problem, ThemeError
 from generator.fingerprint import Digester
-from generator.model import STANCES, Article, Briefing, Output, Page, Site
+from generator.model import Article, Briefing, Output, Page, Site
 from generator.output import Publisher
 
 # A feed takes about 25 ms (50 items, each body made absolute): worth a process from two on.
@@ -31,10 +31,16 @@ def _render(index: int) -> list[Output]:
     return feeds.render_feeds(site, specs[index], body, words)
 
 
-def feed_words(layers: tuple[Path, ...], language: str) -> dict[str, str]:
+# The words a feed item uses for positions on claims (English, for a theme that lacks them).
+FEED_WORDS = {"claims": "Claims and positions", "stance_asserts": "says",
+              "stance_confirms": "confirms", "stance_denies": "denies",
+              "stance_disputes": "disputes", "stance_declines_to_comment": "declines to comment",
+              "stance_retracts": "retracts"}
+
+
+def feed_words(layers: tuple[Path, ...], language: str, root: Path) -> dict[str, str]:
     """Return the theme's words a feed item uses for positions on claims, in the language."""
-    t = i18n.translator(layers, language)
-    return {key: str(t(key)) for key in ("claims", *(f"stance_{s}" for s in STANCES))}
+    return i18n.patterns(layers, language, FEED_WORDS, {}, root)
 
 
 def render_feeds(site: Site, specs: list[feeds.FeedSpec], root: Path, store: Store,
@@ -80,6 +86,8 @@ def publish_digest_feeds(site: Site, editions: Editions, digester: Digester,
                          the_theme: theme.Theme, root: Path) -> int:
     """Stage the digest feeds (site-wide and per briefing) whose editions changed."""
     count = 0
+    notes = notes_of(site)
+    t = i18n.translator(the_theme.layers, site.config.language)
     scopes: list[tuple[Briefing | None, tuple[Edition, ...]]] = [(None, editions.site)]
     scopes += [(b, editions.by_briefing[b.slug]) for b in site.briefings
                if editions.by_briefing.get(b.slug)]
@@ -90,14 +98,12 @@ def publish_digest_feeds(site: Site, editions: Editions, digester: Digester,
         # The articles' featured images too, which a body may show: their size is read from
         # the image file, which the card (a digest of the parsed front matter) does not cover.
         pictures = [a.picture for e in own for g in e.groups for a in g.articles]
-        notes = notes_of(site)
         digest = digester.digest("digest-feed", scope, own, pictures, site.config,
                                  [notes.get((e.scope, e.key)) for e in own])
         paths = routes.feed_files(routes.digests(scope.path if scope else ""))
         if all(publisher.unchanged(path, digest) for path in paths):
             continue
         bodies, summaries = {}, {}
-        t = i18n.translator(the_theme.layers, site.config.language)
         for edition in own:
             # In the site's language, as the email's preheader counts them.
             briefs = sum(1 for g in edition.groups if g.briefing is not None)

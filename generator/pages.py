@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from generator import dates, routes
+from generator import claims, dates, routes
 from generator.editions import Editions
 from generator.model import (
     ENTITY_TYPES,
@@ -226,6 +226,7 @@ def plan(site: Site, editions: Editions | None = None) -> list[Page]:
     for briefing in site.briefings:
         items = site.articles_in(briefing.slug)
         cited, counted = sources(items), tag_counts(site, items)
+        shown = claims.briefing_context(site, briefing.slug)
         for pager, chunk in paginate(items, per, briefing.path):
             pages.append(page(
                 site, common, pager.path_of(pager.number), "briefing.html", briefing.title,
@@ -237,7 +238,8 @@ def plan(site: Site, editions: Editions | None = None) -> list[Page]:
                 own_feeds=briefing_feeds(site, briefing), pager=pager,
                 crumbs=(home, Crumb("briefings", routes.BRIEFINGS, key=True)),
                 lastmod=max(filter(None, [newest(items), briefing.updated]), default=None),
-                **briefing_digests(site, briefing, editions)))
+                **briefing_digests(site, briefing, editions),
+                **(shown if pager.number == 1 else {})))
     pages += article_pages(site, common, editions, home)
     for leaf in site.pages:
         pages.append(page(site, common, leaf.path, "page.html", leaf.title, body=leaf,

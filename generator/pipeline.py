@@ -26,7 +26,7 @@ from generator import (
     theme,
 )
 from generator.cache import Store
-from generator.claim_pages import annotate, claim_pages
+from generator.claim_pages import claim_pages
 from generator.config import TITLE_SAMPLE
 from generator.content import parse_settings, read_content
 from generator.decide import Facts, Plan, decide
@@ -145,7 +145,9 @@ def run(inputs: Inputs, settings: Settings, plan: Plan, store: Store, started: f
                     *site_files.check_notes(site, editions, now)]
         if problems:  # every problem at once: the addresses too, before nothing is kept
             planned = _plan_all(site, editions, fixes)
-            raise ContentError(problems + _collisions(site, editions, planned, statics, root))
+            own_robots = any(path == routes.ROBOTS for path, _, _ in site.files)
+            raise ContentError(problems + _collisions(site, editions, planned, statics, root,
+                                                      own_robots))
         summary["warnings"] = sorted(str(w) for w in content.warnings)
         if options.cache:
             body_edits.save(store, inputs.frame, structure, inputs.found, states, content,
@@ -155,17 +157,17 @@ def run(inputs: Inputs, settings: Settings, plan: Plan, store: Store, started: f
             return _bodies_only(publisher, site, editions, summary, inputs, options, store,
                                 started, timings, _held(states), plan)
         planned = _plan_all(site, editions, fixes)
-        problems = _collisions(site, editions, planned, statics, root)
+        own_robots = any(path == routes.ROBOTS for path, _, _ in site.files)
+        problems = _collisions(site, editions, planned, statics, root, own_robots)
         if problems:
             raise ContentError(problems)
-        own_robots = any(path == routes.ROBOTS for path, _, _ in site.files)
         lap("plan")
         publisher = Publisher(out, existing, inputs.record, options.cache, inputs.cache_dir)
         render_changed(Job(the_theme, planned, digester, root, store, config), publisher,
                        options.jobs, options.progress)
         lap("render")
         feed_count = publish_feeds(site, digester, publisher, store, root, options.jobs,
-                                   feed_words(the_theme.layers, config.language))
+                                   feed_words(the_theme.layers, config.language, root))
         feed_count += publish_digest_feeds(site, editions, digester, publisher, the_theme,
                                            root)
         feed_count += corrections.publish(site, digester, publisher, fixes)
@@ -205,15 +207,15 @@ def run(inputs: Inputs, settings: Settings, plan: Plan, store: Store, started: f
 def _plan_all(site: Site, editions: Editions, fixes: dict[str, str]) -> list[Page]:
     """Plan every page: the site's, the digests', the entities', the claims', corrections."""
     common = pages.common_feeds(site, editions)
-    return annotate(site, pages.plan(site, editions) + plan_digests(site, editions)
-                    + entity_pages(site, common) + claim_pages(site, common)
-                    + corrections.plan(site, common, fixes))
+    return (pages.plan(site, editions) + plan_digests(site, editions)
+            + entity_pages(site, common) + claim_pages(site, common)
+            + corrections.plan(site, common, fixes))
 
 
 def _collisions(site: Site, editions: Editions, planned: list[Page],
-                statics: tuple[tuple[str, bytes, str], ...], root: Path) -> list[Problem]:
+                statics: tuple[tuple[str, bytes, str], ...], root: Path, own_robots: bool
+                ) -> list[Problem]:
     """Report the site's own files that would land where the build writes."""
-    own_robots = any(path == routes.ROBOTS for path, _, _ in site.files)
     return site_files.check_collisions(
         site, _generated(site, editions, planned, statics, own_robots), root)
 
@@ -277,7 +279,6 @@ def _bodies_only(publisher: Publisher, site: Site, editions: Editions,
     return BuildResult(page_count, feed_count, changed, time.perf_counter() - started,
                        str(inputs.out), tuple(timings), held, plan.reason,
                        recorded_warnings(summary))
-
 
 
 def _held(states: list[str]) -> tuple[tuple[str, int], ...]:

@@ -104,21 +104,21 @@ def _files(content: Content, published: list[Article | Standalone]
             problems.append(Problem(folder + "index.html", None, (
                 f"would replace the page {item.path}index.html; rename the file")))
         files += [(item.path + name, file, digest) for name, file, digest in own]
+        by_name = {name: (file, digest) for name, file, digest in own}
+        copies = []
+        for name, widths in content.resized.get(folder, ()):
+            file, digest = by_name[name]
+            made = [images.variant_name(name, w) for w in widths]
+            problems += [Problem(folder + copy, None, (
+                f"has the name of a resized copy of {name}; rename it"))
+                for copy in made if copy in names]
+            copies += made
+            resized.append((item.path + name, file, digest, widths))
         # A file of static/ where the bundle publishes one would make two writers of a path.
-        copies = [images.variant_name(name, w) for name, widths in
-                  content.resized.get(folder, ()) for w in widths]
         problems += [Problem(f"static/{item.path + name}", None, (
             f"would be published at /{item.path + name}, where {folder} publishes its own "
             "file; rename or move it")) for name in [*names, *copies]
             if item.path + name in statics]
-        by_name = {name: (file, digest) for name, file, digest in own}
-        for name, widths in content.resized.get(folder, ()):
-            file, digest = by_name[name]
-            taken = [images.variant_name(name, w) for w in widths
-                     if images.variant_name(name, w) in names]
-            problems += [Problem(folder + copy, None, (
-                f"has the name of a resized copy of {name}; rename it")) for copy in taken]
-            resized.append((item.path + name, file, digest, widths))
     return tuple(sorted(files)), tuple(sorted(resized)), tuple(problems)
 
 
