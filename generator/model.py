@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 from urllib.parse import quote
 
@@ -37,6 +37,35 @@ DEFAULT_EMBEDS = ("www.youtube.com", "youtube.com", "www.youtube-nocookie.com",
                   "public.flourish.studio")
 # Widths of the resized copies of raster images (images.widths); never wider than the original.
 DEFAULT_WIDTHS = (480, 960, 1600)
+
+
+@dataclass(frozen=True)
+class HeaderRule:
+    """Headers for the deployed files whose site path matches a glob (deploy.headers)."""
+
+    match: str  # "static/**", "**/*.html": ** spans folders, * stays within one
+    cache_control: str = ""
+    content_type: str = ""  # empty: the type Briefings knows for the file's extension
+
+
+@dataclass(frozen=True)
+class DeployTarget:
+    """Where `briefings deploy` publishes: an rclone remote, or a branch of a git repository."""
+
+    name: str
+    remote: str = ""  # any rclone remote or local path ("s3:bucket/site", "/srv/www")
+    git: str = ""  # a repository path or URL ("." is the site's own)
+    branch: str = "gh-pages"
+
+
+@dataclass(frozen=True)
+class DeploySettings:
+    """The deploy: section of site.yaml; credentials are never here (rclone's config has them)."""
+
+    default: str = ""
+    max_deletes: int = 256
+    targets: tuple[DeployTarget, ...] = ()
+    headers: tuple[HeaderRule, ...] = ()  # first match wins; then the default rules
 
 
 @dataclass(frozen=True)
@@ -103,6 +132,19 @@ class Notice:
 
 
 @dataclass(frozen=True)
+class Event:
+    """Something that happened, dated as exactly as known, that a timeline shows."""
+
+    day: date  # the first day of its date: 2024-10 is 2024-10-01
+    precision: str  # "year", "month" or "day" (events.PRECISIONS)
+    title: str
+    source_path: str  # the briefing or article whose front matter lists it
+    text: str = ""
+    about: tuple[str, ...] = ()  # entity slugs
+    key: bool = True  # an event an editor adds is a key development unless marked not
+
+
+@dataclass(frozen=True)
 class Article:
     """One article, parsed and rendered, with its output path decided."""
 
@@ -132,6 +174,8 @@ class Article:
     about: tuple[str, ...] = ()  # the entities it is about (their slugs), as written
     mentions: tuple[str, ...] = ()  # the entities it mentions besides, found in its text
     positions: tuple[Position, ...] = ()  # its front matter's claims, in the order written
+    key_development: bool = False  # front matter `key: true`
+    events: tuple[Event, ...] = ()  # events its front matter adds to the timelines
 
     @property
     def path(self) -> str:
@@ -151,6 +195,7 @@ class Briefing:
     updated: datetime | None
     html: str
     lede: str = ""  # the summary the editor wrote, shown above the overview; never derived
+    events: tuple[Event, ...] = ()  # events its front matter adds to its timeline
 
     @property
     def path(self) -> str:
