@@ -4,14 +4,24 @@ from __future__ import annotations
 
 import dataclasses
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 from generator import claims, entities, leaves, markdown, parallel, routes, slugs
 from generator.cache import Store
 from generator.errors import Problem
-from generator.model import Article, Briefing, Entity, Note, Notice, SiteConfig, Standalone
+from generator.model import (
+    Article,
+    Briefing,
+    Entity,
+    Event,
+    Note,
+    Notice,
+    SiteConfig,
+    Standalone,
+)
 from generator.parse import (
     CHANGED,
     Bundle,
@@ -27,6 +37,7 @@ from generator.scan import BUNDLE, MARKDOWN_KINDS, STATIC, Found, Source, digest
 from generator.schema import suggest
 
 Progress = Callable[[str, int, int], None]
+Listed = TypeVar("Listed", Article, Briefing)
 
 
 @dataclass(frozen=True)
@@ -106,6 +117,9 @@ def read_content(root: Path, config: SiteConfig, store: Store, found: Found, job
     articles = entities.link(articles, by_path, people, problems)
     articles = claims.attach(articles, by_path, people,
                              config.timezone, problems)
+    cast = {e.slug: e for e in people}
+    briefings = [_with_events(b, by_path, cast, problems) for b in briefings]
+    articles = [_with_events(a, by_path, cast, problems) for a in articles]
     standalone = [p for key, r in records if r.kind == "page" and r.usable
                   for p in [leaves.page(r, key, config.slugify, problems)] if p]
     notes = [n for key, r in records if r.kind == "note" and r.usable
@@ -231,4 +245,28 @@ def _article(record: ParsedFile, key: str, config: SiteConfig, known: set[str],
         guid=v.get("id", permalink), key=key, card=record.card, extra=v.get("extra", {}),
         publish_date=v.get("publish_date"), expires=v.get("expires"), image=v.get("image", ""),
         lede=v.get("summary", ""), picture=picture, corrections=corrections, updates=updates,
+        key_development=v.get("key", False),
     )
+
+
+def _with_events(item: Listed, records: dict[str, ParsedFile], known: Mapping[str, Entity],
+                 problems: list[Problem]) -> Listed:
+    """Give a briefing or an article the events of its front matter."""
+    record = records[item.source_path]
+    if "events" not in record.values:
+        return item
+    return dataclasses.replace(item, events=_events(record, known, problems))
+
+
+def _events(record: ParsedFile, known: Mapping[str, Entity], problems: list[Problem]
+            ) -> tuple[Event, ...]:
+    """Make the events of one file's front matter; report each `about` naming no entity."""
+    found = []
+    path, line = record.path, record.line("events")
+    for number, item in enumerate(record.values["events"], 1):
+        missing = [slug for slug in item["about"] if slug not in known]
+        problems += [Problem(path, line, f"'events' item {number}: 'about': "
+                             f"{entities.unknown(slug, known)}") for slug in missing]
+        found.append(Event(item["day"], item["precision"], item["title"], path, item["text"],
+                           tuple(s for s in item["about"] if s in known), item["key"]))
+    return tuple(found)

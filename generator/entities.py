@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from generator import slugs
@@ -42,12 +42,13 @@ def from_records(profiles: Sequence[tuple[ParsedFile, str]], language: str,
     for entity in found:
         if entity.member_of and entity.member_of not in known:
             problems.append(Problem(entity.source_path, lines[entity.source_path].line(
-                "member_of"), f"'member_of': {_unknown(entity.member_of, known)}"))
+                "member_of"), f"'member_of': {unknown(entity.member_of, known)}"))
     problems += _cycles(found, known, lines)
     return found
 
 
-def _unknown(slug: str, known: dict[str, Entity]) -> str:
+def unknown(slug: str, known: Mapping[str, Entity]) -> str:
+    """Say that no entity has this slug, with a "did you mean" or how to create it."""
     hint = (suggest(slug, sorted(known)).replace("allowed keys", "known entities")
             if known else "no entities exist yet")
     return f"unknown entity '{slug}'; {hint} (or create content/entities/{slug}.md)"
@@ -108,7 +109,7 @@ def link(articles: list[Article], records: dict[str, ParsedFile], people: Sequen
                   for key in ("about", "mentions", "ignore_mentions")}
         for key, slugs_ in chosen.items():
             problems += [Problem(article.source_path, record.line(key),
-                                 f"'{key}': {_unknown(slug, known)}")
+                                 f"'{key}': {unknown(slug, known)}")
                          for slug in slugs_ if slug not in known]
         ignored = set(chosen["ignore_mentions"])
         for form, named in v.get("ambiguous", []):

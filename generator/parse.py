@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from generator import bundles, claims, dates, markdown
+from generator import bundles, claims, dates, events, markdown
 from generator.errors import Problem
 from generator.fingerprint import code_digest
 from generator.frontmatter import FrontMatterProblem, Parts, decode, split
@@ -61,6 +61,10 @@ ARTICLE_FIELDS = {
     "mentions": Field(text_list),
     "ignore_mentions": Field(text_list),
     "claims": Field(claims.entries),
+    "key": Field(flag),  # a key development: on the timeline of key developments
+    "events": Field(events.entries),
+    # Where an imported draft came from, with its original text: never published.
+    "import": Field(mapping),
     "extra": Field(mapping),
 }
 BRIEFING_FIELDS = {
@@ -68,6 +72,7 @@ BRIEFING_FIELDS = {
     "summary": Field(text),
     "weight": Field(whole),
     "updated": Field(_raw),
+    "events": Field(events.entries),
 }
 
 
