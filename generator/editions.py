@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, tzinfo
 
 from generator import dates, routes
+from generator.changes import Changes, History, history
 from generator.model import Article, Briefing, DigestSettings, Site
 
 # The digest's own words, in the site language from the theme's i18n files (these are the
@@ -49,6 +50,7 @@ class Edition:
     overviews_updated: tuple[Briefing, ...]
     scope: str  # "" for site-wide editions, else the briefing slug
     complete: bool
+    changes: Changes = field(default_factory=Changes)  # what changed in the period
 
     @property
     def end(self) -> datetime:
@@ -118,11 +120,19 @@ def zone_of(site: Site) -> tzinfo:
     return dates.zone(site.config.digests.timezone or site.config.timezone)
 
 
+def past_of(site: Site) -> History:
+    """Gather the site's changes by digest period, for `cut` to give each edition its own."""
+    settings = site.config.digests
+    tz = zone_of(site)
+    return history(site, lambda moment: period_start(moment.astimezone(tz).date(), settings))
+
+
 def cut(site: Site, now: datetime, include_current: bool, scope: Briefing | None = None,
-        words: Mapping[str, str] = WORDS) -> list[Edition]:
+        words: Mapping[str, str] = WORDS, past: History | None = None) -> list[Edition]:
     """Return the editions, oldest first; one still in progress only when asked for."""
     settings = site.config.digests
     tz = zone_of(site)
+    past = past if past is not None else past_of(site)
     articles = site.articles_in(scope.slug) if scope else site.articles
     periods: dict[date, list[Article]] = {}
     for article in articles:
@@ -145,7 +155,8 @@ def cut(site: Site, now: datetime, include_current: bool, scope: Briefing | None
             begins, until, _groups(site, items, order, scope),
             tuple(b for b in ([scope] if scope else site.briefings)
                   if b.updated is not None and begins <= b.updated < until),
-            scope.slug if scope else "", complete))
+            scope.slug if scope else "", complete,
+            past.changes(begins, until, scope.slug if scope else "")))
     return editions
 
 
@@ -190,6 +201,7 @@ def cut_all(site: Site, now: datetime, include_current: bool,
     """Cut the site-wide and per-briefing editions (none when digests are disabled)."""
     if not site.config.digests.enabled:
         return Editions((), {}, words)
-    return Editions(tuple(cut(site, now, include_current, None, words)),
-                    {b.slug: tuple(cut(site, now, include_current, b, words))
+    past = past_of(site)
+    return Editions(tuple(cut(site, now, include_current, None, words, past)),
+                    {b.slug: tuple(cut(site, now, include_current, b, words, past))
                      for b in site.briefings}, words)
