@@ -10,7 +10,8 @@ from urllib.parse import urlsplit
 
 from generator import dates
 from generator.errors import ConfigError, Problem
-from generator.model import DigestSettings, FeedSettings, SiteConfig
+from generator.deploy_config import deploy_settings
+from generator.model import DeploySettings, DigestSettings, FeedSettings, SiteConfig
 from generator.schema import (
     Field,
     Invalid,
@@ -90,6 +91,7 @@ SITE_FIELDS = {
     "digests": Field(mapping),
     "images": Field(mapping),
     "newsletter": Field(mapping),
+    "deploy": Field(mapping),  # checked by deploy_config; kept out of SiteConfig (its digest)
 }
 FEED_FIELDS = {"items": Field(positive), "full_content": Field(flag)}
 PERIODS = ("daily", "weekly", "monthly")
@@ -192,6 +194,11 @@ def _read(path: Path) -> str:
 
 def load_config(site_root: Path) -> SiteConfig:
     """Read `site.yaml` from the site root; raise ConfigError listing every problem."""
+    return load_site(site_root)[0]
+
+
+def load_site(site_root: Path) -> tuple[SiteConfig, DeploySettings]:
+    """Read `site.yaml` and its deploy: section; raise ConfigError listing every problem."""
     try:
         doc = load(_read(site_root / CONFIG_FILE))
     except YamlProblem as exc:
@@ -212,8 +219,9 @@ def load_config(site_root: Path) -> SiteConfig:
                                       CONFIG_FILE, prefix=("images",))
     newsletter, news_problems = validate(values.pop("newsletter", {}), NEWSLETTER_FIELDS, doc,
                                          CONFIG_FILE, prefix=("newsletter",))
+    deploy, deploy_problems = deploy_settings(values.pop("deploy", {}), doc)
     problems += (feed_problems + md_problems + digest_problems + email_problems
-                 + image_problems + news_problems)
+                 + image_problems + news_problems + deploy_problems)
     if problems:
         raise ConfigError(problems)
     values.pop("feeds", None)
@@ -224,4 +232,4 @@ def load_config(site_root: Path) -> SiteConfig:
     if "subscribe_url" in newsletter:
         values["subscribe_url"] = newsletter["subscribe_url"]
     return SiteConfig(feeds=FeedSettings(**feeds), digests=DigestSettings(**digests, **email),
-                      **markdown, **values)
+                      **markdown, **values), deploy
