@@ -216,3 +216,81 @@ def serve_command(site_root: Path, host: str, port: int, drafts: bool, open_page
 
 def _log(line: str) -> None:
     click.echo(line, err=line.startswith(("error:", "warning:")))
+
+
+def _refuse(exc: BriefingsError, written: str = "nothing was written") -> None:
+    """Print an error of init or new (every problem of a site error) and exit 1."""
+    lines = [str(p) for p in exc.problems] if isinstance(exc, SiteError) else [str(exc)]
+    for line in lines:
+        click.echo(f"error: {line}", err=True)
+    click.echo(f"Stopped; {written}.", err=True)
+    sys.exit(1)
+
+
+@main.command("init")
+@click.argument("folder", type=click.Path(path_type=Path), default=".")
+@click.option("--title", default=None, help="The site's name [default: My briefings].")
+@click.option("--language", default="en", show_default=True,
+              help="Language of the site and of its example content (en, ko, …).")
+@click.option("--base-url", default="https://example.org/", show_default=True,
+              help="Where the site will be published.")
+@click.option("--timezone", default=None,
+              help="IANA timezone of the dates [default: Asia/Seoul for ko, else UTC].")
+def init_command(folder: Path, title: str | None, language: str, base_url: str,
+                 timezone: str | None) -> None:
+    """Start a new site in FOLDER: site.yaml, an example briefing and article, .gitignore."""
+    from generator.build import build_now
+    from generator.scaffold import Starter, plan, write
+
+    try:
+        files = plan(Starter(title, language, base_url, timezone), build_now())
+        written = write(folder, files)
+    except BriefingsError as exc:
+        _refuse(exc)
+        return
+    click.echo(f"Created a Briefings site in {folder}:")
+    for rel in written:
+        click.echo(f"  {rel}")
+    site = "" if folder == Path(".") else f" --site {_shell_word(str(folder))}"
+    click.echo("Next, preview it (it reloads as you edit), then start your first article:")
+    click.echo(f"  briefings serve{site}")
+    click.echo(f"  briefings new article \"Your first headline\"{site}")
+
+
+def _shell_word(text: str) -> str:
+    import shlex
+
+    return shlex.quote(text)
+
+
+@main.command("new")
+@click.argument("kind", type=click.Choice(["article", "briefing", "page", "entity"]))
+@click.argument("title")
+@click.option("--site", "site_root", type=click.Path(exists=True, file_okay=False,
+              path_type=Path), default=".", show_default=True,
+              help="The site folder (it holds site.yaml).")
+@click.option("--briefing", "briefings", multiple=True, metavar="SLUG",
+              help="A briefing the article belongs to (repeat for more).")
+@click.option("--type", "entity_type", default=None,
+              type=click.Choice(["person", "organization", "country", "place", "event",
+                                 "other"]),
+              help="An entity's type.")
+@click.option("--menu", default=None, type=click.Choice(["header", "footer"]),
+              help="The menu that links a page.")
+def new_command(kind: str, title: str, site_root: Path, briefings: tuple[str, ...],
+                entity_type: str | None, menu: str | None) -> None:
+    """Create a new KIND file titled TITLE (an article starts as a draft); print its path."""
+    from generator.build import build_now
+    from generator.new_file import Request, create
+
+    if entity_type and kind != "entity":
+        raise click.UsageError("--type is for entities only")
+    if menu and kind != "page":
+        raise click.UsageError("--menu is for pages only")
+    try:
+        rel = create(site_root, Request(kind, title, briefings, entity_type or "", menu or ""),
+                     build_now())
+    except BriefingsError as exc:
+        _refuse(exc)
+        return
+    click.echo(site_root / rel)
