@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from generator import claims, routes
+from generator import claims, routes, timelines
 from generator.model import Entity, Page, Site
 from generator.pages import HOME, Crumb, FeedLink, entity_groups, links, newest, page, paginate
 
@@ -21,6 +21,7 @@ def entity_pages(site: Site, common: list[FeedLink], home: Crumb = HOME) -> list
     pages = [page(site, common, routes.ENTITIES, "entities.html", "", groups=entity_groups(site),
                   crumbs=(home,))]
     crumbs = (home, Crumb("entities", routes.ENTITIES, key=True))
+    events = timelines.events_by_entity(site)
     for entity in site.entities:
         about = site.about_entity.get(entity.slug, ())
         mentioned = site.mentioning.get(entity.slug, ())
@@ -29,7 +30,10 @@ def entity_pages(site: Site, common: list[FeedLink], home: Crumb = HOME) -> list
                                                  key=lambda item: (-item[1], item[0].slug)))
         members = tuple(e for e in site.entities if e.member_of == entity.slug)
         own = entity_feeds(site, entity)
-        shown = claims.entity_context(site, entity.slug)
+        story = timelines.of_entity(site, entity.slug, events)
+        shown = {**claims.entity_context(site, entity.slug),
+                 "key_timeline": tuple(e for e in story if e.key),
+                 "timeline_json": timelines.json_path(entity.path) if story else ""}
         for pager, chunk in paginate(mentioned, site.config.paginate, entity.path):
             pages.append(page(
                 site, common, pager.path_of(pager.number), "entity.html", entity.name,

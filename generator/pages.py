@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from generator import claims, dates, routes
+from generator import claims, dates, routes, timelines
 from generator.editions import Editions
 from generator.model import (
     ENTITY_TYPES,
@@ -227,6 +227,9 @@ def plan(site: Site, editions: Editions | None = None) -> list[Page]:
         items = site.articles_in(briefing.slug)
         cited, counted = sources(items), tag_counts(site, items)
         shown = claims.briefing_context(site, briefing.slug)
+        story = timelines.of_briefing(site, briefing.slug)
+        first = {**shown, "key_timeline": tuple(e for e in story if e.key),
+                 "timeline_path": routes.timeline(briefing.path) if story else ""}
         for pager, chunk in paginate(items, per, briefing.path):
             pages.append(page(
                 site, common, pager.path_of(pager.number), "briefing.html", briefing.title,
@@ -239,7 +242,7 @@ def plan(site: Site, editions: Editions | None = None) -> list[Page]:
                 crumbs=(home, Crumb("briefings", routes.BRIEFINGS, key=True)),
                 lastmod=max(filter(None, [newest(items), briefing.updated]), default=None),
                 **briefing_digests(site, briefing, editions),
-                **(shown if pager.number == 1 else {})))
+                **(first if pager.number == 1 else {})))
     pages += article_pages(site, common, editions, home)
     for leaf in site.pages:
         pages.append(page(site, common, leaf.path, "page.html", leaf.title, body=leaf,

@@ -24,6 +24,7 @@ from generator import (
     search,
     site_files,
     theme,
+    timeline_pages,
 )
 from generator.cache import Store
 from generator.claim_pages import claim_pages
@@ -171,6 +172,8 @@ def run(inputs: Inputs, settings: Settings, plan: Plan, store: Store, started: f
         feed_count += publish_digest_feeds(site, editions, digester, publisher, the_theme,
                                            root)
         feed_count += corrections.publish(site, digester, publisher, fixes)
+        timeline_pages.publish(site, digester, publisher,
+                               timeline_pages.words(the_theme.layers, config.language, root))
         lap("feeds")
         if config.search:
             search.update_index(publisher, search.shard_of(site), options.refresh_search,
@@ -205,10 +208,11 @@ def run(inputs: Inputs, settings: Settings, plan: Plan, store: Store, started: f
 
 
 def _plan_all(site: Site, editions: Editions, fixes: dict[str, str]) -> list[Page]:
-    """Plan every page: the site's, the digests', the entities', the claims', corrections."""
+    """Plan every page: the site's, the digests', entities', claims', timelines, corrections."""
     common = pages.common_feeds(site, editions)
     return (pages.plan(site, editions) + plan_digests(site, editions)
             + entity_pages(site, common) + claim_pages(site, common)
+            + timeline_pages.timeline_pages(site, common)
             + corrections.plan(site, common, fixes))
 
 
@@ -225,6 +229,7 @@ def _generated(site: Site, editions: Editions, planned: list[Page],
     """Return every path the build writes itself (the search index aside)."""
     paths = [p.path for p in planned] + [path for path, _, _ in statics]
     paths += [f for spec in feeds.specs(site) for f in routes.feed_files(spec.path)]
+    paths += timeline_pages.json_files(site)
     if corrections.entries(site):
         paths += list(routes.feed_files(routes.CORRECTIONS))
     scopes = [""] + [b.path for b in site.briefings if editions.by_briefing.get(b.slug)]

@@ -23,6 +23,8 @@ PAGE = "index.html"
 EMAIL = ("email.html", "email")  # an edition's email copy: (file, page kind)
 EMAIL_TEXT = ("email.txt", "text")  # and its plain-text part
 
+TIMELINE = "timeline/"  # a briefing's whole timeline, with key/ for key developments only
+TIMELINE_JSON = "timeline.json"  # a briefing's or an entity's, in TimelineJS3's format
 PAGEFIND = "pagefind/"  # the search index
 STATIC = "static/"  # the theme's files
 # First folders of the site's own routes: a page of its own (content/pages/) cannot take one.
@@ -80,6 +82,11 @@ def edition(scope: str, key: str) -> str:
 def archive(year: int, month: int | None = None) -> str:
     """Return the archive folder of a year, or of one of its months."""
     return f"{ARCHIVE}{year}/" if month is None else f"{ARCHIVE}{year}/{month:02d}/"
+
+
+def timeline(folder: str, key_only: bool = False) -> str:
+    """Return the folder of a briefing's timeline page (everything, or key developments)."""
+    return f"{folder}{TIMELINE}{'key/' if key_only else ''}"
 
 
 def paged(base: str, number: int) -> str:
