@@ -294,3 +294,37 @@ def new_command(kind: str, title: str, site_root: Path, briefings: tuple[str, ..
         _refuse(exc)
         return
     click.echo(site_root / rel)
+
+
+@main.command("check")
+@click.option("--site", "site_root", type=click.Path(exists=True, file_okay=False,
+              path_type=Path), default=".", show_default=True,
+              help="The site folder (it holds site.yaml).")
+@click.option("--format", "output_format", type=click.Choice(["text", "json", "github"]),
+              default="text", show_default=True,
+              help="Lines of text, a JSON list, or GitHub Actions annotations.")
+@click.option("--strict", is_flag=True, help="Also fail (exit 1) on warnings.")
+@click.option("--drafts", is_flag=True, help="Check as `build --drafts` would.")
+@click.option("--jobs", "-j", type=click.IntRange(1, 256), default=None,
+              help="Worker processes [default: one per CPU].")
+def check_command(site_root: Path, output_format: str, strict: bool, drafts: bool,
+                  jobs: int | None) -> None:
+    """Check the site as a build would, writing nothing; also warn of broken links, missing
+    images, text copied from an imported original, overdue drafts and unused briefings."""
+    from generator.build import build_now
+    from generator.check import ERROR, as_github, as_json, as_text, check_site
+
+    _check_source_date_epoch()
+    signal.signal(signal.SIGTERM, _interrupt)
+    findings = check_site(site_root, build_now(), drafts, jobs or default_jobs())
+    if output_format == "json":
+        click.echo(as_json(findings))
+    else:
+        for line in (as_github if output_format == "github" else as_text)(findings):
+            click.echo(line)
+    errors = sum(1 for f in findings if f.level == ERROR)
+    warnings = len(findings) - errors
+    click.echo(f"Checked: {errors} error{'' if errors == 1 else 's'}, "
+               f"{warnings} warning{'' if warnings == 1 else 's'}.", err=True)
+    if errors or (strict and warnings):
+        sys.exit(1)

@@ -1,0 +1,194 @@
+"""Check a site as a build would, writing nothing, plus the warnings that need the whole site.
+
+The build's stages run up to rendering: config, theme, content, assembly, editions, page
+plans and address collisions, then every page and feed is rendered in memory and dropped.
+Nothing is written to the site or its output; the parse cache is a throwaway one.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from generator import check_rules, corrections, i18n, images, parallel, routes, theme
+from generator.cache import Store
+from generator.config import CONFIG_FILE, TITLE_SAMPLE, load_config
+from generator.content import Content, body_html, read_content
+from generator.editions import WORDS, cut_all
+from generator.errors import BriefingsError, ContentError, Problem, SiteError, terminal_safe
+from generator.feed_render import feed_words, render_feeds
+from generator.feeds import specs
+from generator.model import Page, Site, SiteConfig
+from generator.output import refuse_output_dir
+from generator.pipeline import _generated, _plan_all
+from generator.scan import read_sources
+from generator.site import assemble
+from generator.site_files import check_collisions, check_notes
+
+ERROR, WARNING = "error", "warning"
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One thing the check found: an error the build would fail on, or a warning."""
+
+    level: str  # ERROR or WARNING
+    file: str  # relative to the site root
+    line: int | None
+    message: str
+
+
+def check_site(root: Path, now: datetime, drafts: bool = False, jobs: int = 1
+               ) -> list[Finding]:
+    """Check the site at root; return every finding, errors first, each group by place."""
+    root = root.resolve()
+    try:
+        config = load_config(root)
+        the_theme = theme.load_theme(root, config)
+        refuse_output_dir(root, root / config.output_dir, the_theme.layers)
+    except SiteError as exc:
+        return _sorted(_as(ERROR, exc.problems))
+    except BriefingsError as exc:
+        return [Finding(ERROR, CONFIG_FILE, None, str(exc))]
+    store = Store(None)  # a throwaway parse cache: the site's own stays untouched
+    try:
+        errors, warnings = _check(root, config, the_theme, store, now, drafts, jobs)
+    finally:
+        store.close()
+    return _sorted(_as(ERROR, errors) + _as(WARNING, warnings))
+
+
+def _check(root: Path, config: SiteConfig, the_theme: theme.Theme, store: Store,
+           now: datetime, drafts: bool, jobs: int) -> tuple[list[Problem], list[Problem]]:
+    """Run the build's stages short of publishing; return its errors and every warning."""
+    content = read_content(root, config, store, read_sources(root), jobs)
+    errors, warnings = list(content.problems), list(content.warnings)
+    warnings += _content_warnings(root, content, now)
+    try:
+        site = assemble(config, content, drafts, now, False)
+        editions = cut_all(site, now, False, i18n.patterns(
+            the_theme.layers, config.language, WORDS, {**TITLE_SAMPLE, "name": config.title},
+            root))
+        fixes = corrections.words(the_theme.layers, config.language, root)
+    except SiteError as exc:  # ContentError from assembly; ThemeError from the theme's words
+        return errors + exc.problems, warnings
+    errors += [*site.problems, *check_notes(site, editions, now)]
+    planned = _plan_all(site, editions, fixes)
+    statics = tuple((path, b"", "") for path, _ in theme.static_files(the_theme))
+    own_robots = any(path == routes.ROBOTS for path, _, _ in site.files)
+    generated = _generated(site, editions, planned, statics, own_robots)
+    errors += check_collisions(site, generated, root)
+    if not errors:  # the build renders only a site without problems
+        try:
+            _render(the_theme, planned, root, store, config, jobs)
+            render_feeds(site, specs(site), root, store, jobs,
+                         feed_words(the_theme.layers, config.language, root))
+        except SiteError as exc:
+            errors += exc.problems
+    warnings += check_rules.broken_references(_published(root, site), _produced(
+        site, generated), config)
+    return errors, warnings
+
+
+def _content_warnings(root: Path, content: Content, now: datetime) -> list[Problem]:
+    """Warn of copied text, overdue drafts and unused briefings."""
+    files = {a.source_path: file for a in content.articles
+             for file in [check_rules.read_markdown(root, a.source_path, a.path)] if file}
+    published = [files[a.source_path] for a in content.articles
+                 if not a.draft and a.source_path in files]
+    return (check_rules.copied_text(published)
+            + check_rules.overdue_drafts(content.articles, files, now)
+            + check_rules.unused_briefings(content.briefings, content.articles))
+
+
+def _published(root: Path, site: Site) -> list[check_rules.Markdown]:
+    """Read again every file that gets a page: their Markdown links are checked."""
+    pages = [(a.source_path, a.path) for a in site.articles_and_expired]
+    pages += [(p.source_path, p.path) for p in site.pages]
+    pages += [(b.source_path, b.path) for b in site.briefings]
+    pages += [(e.source_path, e.path) for e in site.entities]
+    return [file for source, page in pages
+            for file in [check_rules.read_markdown(root, source, page)] if file]
+
+
+def _produced(site: Site, generated: Iterable[str]) -> set[str]:
+    """Return every path the build would write: pages, feeds, assets, files and copies."""
+    produced = set(generated) | {path for path, _, _ in site.files}
+    produced |= {images.variant_name(path, width) for path, _, _, widths in site.resized
+                 for width in widths}
+    return produced
+
+
+_JOB: tuple[theme.Theme, list[Page], Path, Store, SiteConfig] | None = None
+
+
+def _render_one(index: int) -> Problem | None:
+    """Render page `index` in memory; return its template problem, if any."""
+    assert _JOB is not None
+    the_theme, pages, root, store, config = _JOB
+    page = pages[index]
+    extra = None
+    if page.body_key and page.body_source:
+        extra = {"body": body_html(root, config, "article", page.body_source, page.body_key,
+                                   store)}
+    result = theme.render_page(the_theme, page, root, extra)
+    return result if isinstance(result, Problem) else None
+
+
+def _render(the_theme: theme.Theme, pages: list[Page], root: Path, store: Store,
+            config: SiteConfig, jobs: int) -> None:
+    """Render every page as the build would, keeping nothing; raise each template problem."""
+    global _JOB
+    _JOB = (the_theme, pages, root, store, config)
+    try:
+        results = parallel.run(_render_one, range(len(pages)), jobs)
+    finally:
+        _JOB = None
+    problems: dict[str, Problem] = {}
+    for problem in results:
+        if problem is not None:  # one template fault fails many pages: report it once
+            problems.setdefault(str(problem).split(" (rendering")[0], problem)
+    if problems:
+        raise ContentError(list(problems.values()))
+
+
+def _as(level: str, problems: Iterable[Problem]) -> list[Finding]:
+    return [Finding(level, p.path, p.line, p.message) for p in problems]
+
+
+def _sorted(findings: list[Finding]) -> list[Finding]:
+    unique = dict.fromkeys(findings)
+    return sorted(unique, key=lambda f: (f.level != ERROR, f.file, f.line or 0, f.message))
+
+
+def as_text(findings: list[Finding]) -> list[str]:
+    """Return one line per finding, as the build prints its errors."""
+    return [f"{f.level}: {Problem(f.file, f.line, f.message)}" for f in findings]
+
+
+def as_json(findings: list[Finding]) -> str:
+    """Return the findings as a JSON list of {level, file, line, message}."""
+    return json.dumps([{"level": f.level, "file": f.file, "line": f.line,
+                        "message": f.message} for f in findings], ensure_ascii=False, indent=2)
+
+
+def as_github(findings: list[Finding]) -> list[str]:
+    """Return GitHub Actions workflow commands that mark each finding's line in a pull request."""
+    lines = []
+    for f in findings:
+        where = f"file={_escape(f.file, True)}"
+        if f.line:
+            where += f",line={f.line}"
+        lines.append(f"::{f.level} {where}::{_escape(f.message, False)}")
+    return lines
+
+
+def _escape(text: str, prop: bool) -> str:
+    """Escape a workflow command's data, or its property (which also escapes : and ,)."""
+    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    if prop:
+        text = text.replace(":", "%3A").replace(",", "%2C")
+    return terminal_safe(text)
