@@ -328,3 +328,61 @@ def check_command(site_root: Path, output_format: str, strict: bool, drafts: boo
                f"{warnings} warning{'' if warnings == 1 else 's'}.", err=True)
     if errors or (strict and warnings):
         sys.exit(1)
+
+
+@main.command("deploy")
+@click.argument("target", required=False)
+@click.option("--site", "site_root", type=click.Path(exists=True, file_okay=False,
+              path_type=Path), default=".", show_default=True,
+              help="The site folder (it holds site.yaml).")
+@click.option("--dry-run", is_flag=True, help="Print what would be uploaded and deleted; "
+              "change nothing.")
+@click.option("--yes", is_flag=True, help="Delete more files than deploy.max_deletes allows.")
+@click.option("--build", "build_first", is_flag=True,
+              help="Build first (else the last build is deployed, if the sources are "
+                   "unchanged since).")
+def deploy_command(target: str | None, site_root: Path, dry_run: bool, yes: bool,
+                   build_first: bool) -> None:
+    """Publish the last build to a deploy target of site.yaml, uploading only what changed."""
+    signal.signal(signal.SIGTERM, _interrupt)
+    _check_source_date_epoch()
+    from generator.config import load_site
+    from generator.deploy import choose, deploy, describe
+    from generator.lastbuild import last_build
+
+    root = site_root.resolve()
+    try:
+        config, settings = load_site(root)
+        chosen = choose(settings, target)
+        if build_first:
+            result = build(BuildOptions(root, jobs=default_jobs(), on_wait=_log))
+            click.echo(f"Built {result.pages} pages ({result.files} files changed).", err=True)
+        built = last_build(root, config)
+        where = chosen.remote or f"git {chosen.git} {chosen.branch}"
+        report = deploy(settings, chosen, root, built.out, built.lock, built.files, dry_run,
+                        yes, _log)
+    except BriefingsError as exc:
+        if isinstance(exc, SiteError):
+            for problem in exc.problems:
+                click.echo(f"error: {problem}", err=True)
+        else:
+            click.echo(f"error: {terminal_safe(str(exc))}", err=True)
+        click.echo("Deploy failed.", err=True)
+        sys.exit(1)
+    except KeyboardInterrupt:
+        click.echo("Interrupted; the target still serves a whole site (new files may be up); "
+                   "deploy again to complete it.", err=True)
+        sys.exit(130)
+    lines = describe(report.plan)
+    if dry_run:
+        click.echo(f"Plan for '{chosen.name}' ({where}); nothing was changed (--dry-run):")
+        click.echo("\n".join(lines))
+        return
+    if not report.plan.pending and not report.commit:
+        click.echo(f"'{chosen.name}' ({where}) is up to date: {report.plan.unchanged} files, "
+                   f"nothing to upload ({report.seconds:.2f} s).")
+        return
+    click.echo(f"Deployed to '{chosen.name}' ({where}): {report.uploaded} uploaded, "
+               f"{report.deleted} deleted, {report.plan.unchanged} unchanged in "
+               f"{report.seconds:.2f} s" + (f" (commit {report.commit[:12]})"
+                                            if report.commit else "") + ".")
