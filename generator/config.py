@@ -92,6 +92,7 @@ SITE_FIELDS = {
     "images": Field(mapping),
     "newsletter": Field(mapping),
     "deploy": Field(mapping),  # checked by deploy_config; kept out of SiteConfig (its digest)
+    "import": Field(mapping),
 }
 FEED_FIELDS = {"items": Field(positive), "full_content": Field(flag)}
 PERIODS = ("daily", "weekly", "monthly")
@@ -179,6 +180,18 @@ IMAGE_FIELDS = {"widths": Field(_widths)}
 NEWSLETTER_FIELDS = {"subscribe_url": Field(web_url)}
 
 
+def _import_folder(value: Any) -> str:
+    folder = text(value).strip().strip("/")
+    parts = folder.split("/")
+    if parts[0] != "articles" or any(p in ("", ".", "..") for p in parts) or "\\" in folder:
+        raise Invalid("expected a folder under content/ that starts with articles/, "
+                      "such as articles/imported")
+    return folder
+
+
+IMPORT_FIELDS = {"folder": Field(_import_folder), "furniture": Field(text_list)}
+
+
 def _read(path: Path) -> str:
     try:
         return path.read_bytes().decode("utf-8-sig")
@@ -220,8 +233,10 @@ def load_site(site_root: Path) -> tuple[SiteConfig, DeploySettings]:
     newsletter, news_problems = validate(values.pop("newsletter", {}), NEWSLETTER_FIELDS, doc,
                                          CONFIG_FILE, prefix=("newsletter",))
     deploy, deploy_problems = deploy_settings(values.pop("deploy", {}), doc)
+    imports, import_problems = validate(values.pop("import", {}), IMPORT_FIELDS, doc,
+                                        CONFIG_FILE, prefix=("import",))
     problems += (feed_problems + md_problems + digest_problems + email_problems
-                 + image_problems + news_problems + deploy_problems)
+                 + image_problems + news_problems + deploy_problems + import_problems)
     if problems:
         raise ConfigError(problems)
     values.pop("feeds", None)
@@ -231,5 +246,6 @@ def load_site(site_root: Path) -> tuple[SiteConfig, DeploySettings]:
         values["image_widths"] = images["widths"]
     if "subscribe_url" in newsletter:
         values["subscribe_url"] = newsletter["subscribe_url"]
+    values.update({f"import_{key}": value for key, value in imports.items()})
     return SiteConfig(feeds=FeedSettings(**feeds), digests=DigestSettings(**digests, **email),
                       **markdown, **values), deploy
