@@ -1,0 +1,1 @@
+"""Turn raw material (saved pages, feeds, plain-text scrapes) into draft articles."""
