@@ -386,3 +386,47 @@ def deploy_command(target: str | None, site_root: Path, dry_run: bool, yes: bool
                f"{report.deleted} deleted, {report.plan.unchanged} unchanged in "
                f"{report.seconds:.2f} s" + (f" (commit {report.commit[:12]})"
                                             if report.commit else "") + ".")
+
+
+@main.command("import")
+@click.argument("sources", nargs=-1, required=True, metavar="SOURCE...")
+@click.option("--site", "site_root", type=click.Path(exists=True, file_okay=False,
+              path_type=Path), default=".", show_default=True,
+              help="The site folder (it holds site.yaml).")
+@click.option("--briefing", default=None, metavar="SLUG",
+              help="The briefing the drafts belong to.")
+@click.option("--dry-run", is_flag=True, help="Print what would be written; write nothing.")
+@click.option("--update", is_flag=True,
+              help="Refresh the original kept in drafts already imported from the same "
+                   "source, instead of skipping them.")
+@click.option("--timezone", default=None, metavar="TZ",
+              help="IANA timezone of dates written without an offset [default: the site's].")
+@click.option("--fetch", is_flag=True, help="Allow SOURCE to be an http(s) URL to download.")
+def import_command(sources: tuple[str, ...], site_root: Path, briefing: str | None,
+                   dry_run: bool, update: bool, timezone: str | None, fetch: bool) -> None:
+    """Import saved pages, feeds or text scrapes (files or folders) as draft articles."""
+    from generator.build import build_now
+    from generator.dates import zone
+    from generator.importing.run import ImportOptions, run_import
+    from generator.schema import Invalid
+
+    if timezone is not None:
+        try:
+            zone(timezone)
+        except Invalid as exc:
+            raise click.BadParameter(str(exc), param_hint="--timezone") from None
+    options = ImportOptions(site_root, sources, briefing, dry_run, update, timezone, fetch,
+                            build_now())
+    try:
+        result = run_import(options, _log)
+    except BriefingsError as exc:
+        _refuse(exc)
+        return
+    except OSError as exc:
+        _refuse(BriefingsError(f"{exc.filename}: cannot be written: {exc.strerror}"),
+                "drafts listed above were written")
+        return
+    done = "would be written" if dry_run else "written"
+    click.echo(f"{len(result.written)} draft{'' if len(result.written) == 1 else 's'} {done}, "
+               f"{len(result.updated)} updated, {result.skipped} skipped"
+               + (" (--dry-run: nothing was written)" if dry_run else "") + ".")
