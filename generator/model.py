@@ -89,6 +89,7 @@ class SiteConfig:
     image_widths: tuple[int, ...] = DEFAULT_WIDTHS
     subscribe_url: str = ""  # newsletter.subscribe_url: a call to subscribe, when set
     corrections_policy: str = ""  # a site path or URL of the policy, for the publisher
+    related: int = 5  # articles in each article page's "Related coverage"; 0: none
     import_folder: str = "articles/imported"  # import.folder: under content/, for drafts
     import_furniture: tuple[str, ...] = ()  # import.furniture: the site's own furniture lines
     feeds: FeedSettings = field(default_factory=FeedSettings)
