@@ -72,6 +72,17 @@ def _raw_html(value: Any) -> str:
     return mode
 
 
+# More would only lengthen the page: related.NEAREST bounds how far each list looks.
+MAX_RELATED = 50
+
+
+def _related(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_RELATED:
+        raise Invalid(f"expected a whole number from 0 (no related coverage) to {MAX_RELATED}, "
+                      "such as 5")
+    return value
+
+
 SITE_FIELDS = {
     "title": Field(text, required=True),
     "base_url": Field(_base_url, required=True),
@@ -85,6 +96,7 @@ SITE_FIELDS = {
     "slugify": Field(_slugify),
     "image": Field(text),
     "corrections_policy": Field(text),
+    "related": Field(_related),
     "search": Field(flag),
     "feeds": Field(mapping),
     "markdown": Field(mapping),
