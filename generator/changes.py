@@ -10,7 +10,6 @@ the period report.
 
 from __future__ import annotations
 
-import bisect
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -98,8 +97,7 @@ class History:
     new_claims: dict[date, list[tuple[Claim, tuple[tuple[Position, Article], ...]]]]
     stance_changes: dict[date, list[tuple[Claim, Position, Article, Position, Article]]]
     debuts: dict[date, list[tuple[Entity, tuple[Article, ...]]]]
-    # Every correction and significant update: (notice date, article path, kind, number).
-    notices: list[tuple[datetime, str, str, int, Article, Notice]]
+    revisions: dict[date, list[Revision]]  # by the period of the notice's date
 
     def changes(self, start: datetime, until: datetime, scope: str = "") -> Changes:
         """Return what changed in [start, until), for a briefing's slug or site-wide ("")."""
@@ -118,11 +116,8 @@ class History:
             first_article = next((a for a in articles if _in(a, scope)), None)
             if first_article is not None:
                 debuts.append(Debut(entity, first_article))
-        low = bisect.bisect_left(self.notices, start, key=lambda n: n[0])
-        high = bisect.bisect_left(self.notices, until, key=lambda n: n[0])
-        revisions = [Revision(article, number, notice, kind)
-                     for _, _, kind, number, article, notice in self.notices[low:high]
-                     if article.date < until and _in(article, scope)]
+        revisions = [r for r in self.revisions.get(key, ())
+                     if r.article.date < until and _in(r.article, scope)]
         return Changes(tuple(new_claims), tuple(changed),
                        tuple(r for r in revisions if r.kind == "correction"),
                        tuple(r for r in revisions if r.kind == "update"), tuple(debuts))
@@ -134,8 +129,22 @@ def _until(claim: Claim, until: datetime) -> Claim:
                  tuple(pair for pair in claim.positions if pair[1].date < until))
 
 
+def _remembered(period_of: Callable[[datetime], date]) -> Callable[[datetime], date]:
+    """Return period_of, each moment worked out once (an article is asked about often)."""
+    known: dict[datetime, date] = {}
+
+    def remembered(moment: datetime) -> date:
+        found = known.get(moment)
+        if found is None:
+            found = known[moment] = period_of(moment)
+        return found
+
+    return remembered
+
+
 def history(site: Site, period_of: Callable[[datetime], date]) -> History:
     """Gather every dated change of the site's listed articles, by period."""
+    period_of = _remembered(period_of)
     new_claims: dict[date, list[tuple[Claim, tuple[tuple[Position, Article], ...]]]] = {}
     stance_changes: dict[date, list[tuple[Claim, Position, Article, Position, Article]]] = {}
     for claim in site.claims:
@@ -148,8 +157,11 @@ def history(site: Site, period_of: Callable[[datetime], date]) -> History:
         found_changes.sort(key=lambda c: (c[1].date, *_when(c[2]), c[0].id, c[1].by))
     for found_claims in new_claims.values():
         found_claims.sort(key=lambda c: (c[1][0][0].date, *_when(c[1][0][1]), c[0].id))
+    revisions: dict[date, list[Revision]] = {}
+    for revision in _revisions(site.articles):
+        revisions.setdefault(period_of(revision.notice.date), []).append(revision)
     return History(period_of, site, new_claims, stance_changes,
-                   _debuts(site, period_of), _notices(site.articles))
+                   _debuts(site, period_of), revisions)
 
 
 def _stance_changes(claim: Claim, period_of: Callable[[datetime], date]
@@ -189,16 +201,15 @@ def _debuts(site: Site, period_of: Callable[[datetime], date]
     return found
 
 
-def _notices(articles: Iterable[Article]) -> list[tuple[datetime, str, str, int, Article,
-                                                          Notice]]:
+def _revisions(articles: Iterable[Article]) -> list[Revision]:
     """Return every correction and significant update (never a draft's), by date."""
     found = []
     for article in articles:
         if article.draft:  # as the corrections page: a draft's notices are issued nowhere
             continue
         for kind, notices in (("correction", article.corrections), ("update", article.updates)):
-            for number, notice in enumerate(notices, 1):
-                if notice.significant:
-                    found.append((notice.date, article.path, kind, number, article, notice))
-    found.sort(key=lambda n: n[:4])
+            found += [Revision(article, number, notice, kind)
+                      for number, notice in enumerate(notices, 1) if notice.significant]
+    # Ties by path, kind and number: the order never depends on the order of the input.
+    found.sort(key=lambda r: (r.notice.date, r.article.path, r.kind, r.number))
     return found
