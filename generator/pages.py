@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from generator import claims, dates, routes, timelines
+from generator import claims, dates, related, routes, timelines
 from generator.editions import Editions
 from generator.model import (
     ENTITY_TYPES,
@@ -265,6 +265,8 @@ def article_pages(site: Site, common: list[FeedLink], editions: Editions,
                  for slug, items in site.by_briefing.items()}
     # One trail per briefing, shared by its articles (their digests then share it too).
     trails = {b.slug: (home, Crumb(b.title, b.path)) for b in site.briefings}
+    # Computed once for all pages: each list walks the posting lists of the whole site.
+    coverage = related.related(site, site.config.related, only)
     pages = []
     for article in site.articles_and_expired:
         if only is not None and article.path not in only:
@@ -279,6 +281,7 @@ def article_pages(site: Site, common: list[FeedLink], editions: Editions,
             expired=site.is_expired(article), lastmod=article.updated or article.date,
             about_entities=known(site, article.about),
             mentioned_entities=known(site, article.mentions),
+            related=coverage.get(article.path, ()),
             listed=not site.is_expired(article)))
     return pages
 
