@@ -316,3 +316,17 @@ def test_incremental_builds_equal_fresh_builds(tmp_path: Path) -> None:
         assert shown in " ".join(t for items in found.values() for t in items), path
         fresh = built(site, "--no-cache", out=tmp_path / f"fresh{number}")
         assert tree_digest(out) == tree_digest(fresh), path
+
+
+def test_a_korean_site_words_the_changes_in_korean(tmp_path: Path) -> None:
+    site = copy(tmp_path)
+    config = site / "site.yaml"
+    config.write_text(config.read_text("utf-8").replace("language: en", "language: ko"),
+                      encoding="utf-8")
+    out = built(site)
+    found = texts(read_changes(edition_page(out, "2025-W11").read_text("utf-8")))
+    assert list(found) == ["달라진 입장", "정정", "주요 업데이트"]
+    assert found["달라진 입장"] == [
+        "Coastal Ministry: Officials of both sides met over the harbour lease — 이제 부인 "
+        "(이전: 주장, 2025년 3월 4일) · The ministry now says no meeting took place"]
+    assert "== 달라진 점 ==" in (out / "digests/2025-W11/email.txt").read_text("utf-8")
