@@ -33,6 +33,9 @@ then applies a sequence of random steps of one to three edits each:
 - corrections and updates (issue 16): added to, edited in and removed from articles'
   `corrections` and `updates` (significant or not, or left to the default), dated before
   or after the article, drafts included;
+- story timelines (issue 16): events (a year, a month or a day; a title ending in a unique
+  " EN"; text; entities they are about; key or not) added to, edited in and removed from
+  articles' and briefings' `events`, and articles marked `key: true` or not;
 - template overrides in `templates/`, `theme_overrides/templates/` and a child theme
   (`themes/mine`, `extends: default`), as edited copies or as `{% extends "theme:…" %}`;
   static overrides (CSS and a plain file); i18n overrides;
@@ -95,6 +98,7 @@ Modes (all steps are derived from the seed, so a failure replays exactly):
                              bundle,bundle_file,page,site_file,note,clock for the newsroom files,
                              entity,mention,entity_fm,entity_break,claim for entities and claims
                              notice,notice_break for corrections and updates
+                             event,event_break for story timelines
 
 `test_random_edits_with_search` is the one seed with `search: true` (8 articles, at most 10
 steps): it runs the Pagefind binary (from the `pagefind` package) whenever an article page
@@ -712,6 +716,9 @@ def render(state: State) -> dict[str, bytes]:
     claim_entries(state, articles)
     claim_breakage(broken, articles)
     notice_breakage(broken, articles)
+    briefings = copy.deepcopy(state.briefings)
+    event_entities(state, articles, briefings)
+    event_breakage(broken, articles)
     if cfg["slugify"] == "ascii":  # a briefing's slug is then its file name transliterated
         for article in articles.values():
             if "briefings" in article["fm"]:
@@ -746,7 +753,7 @@ def render(state: State) -> dict[str, bytes]:
     if broken[0] == "site_yaml":
         lines.append("title: written twice")
     files["site.yaml"] = "\n".join(lines) + "\n"
-    for slug, briefing in state.briefings.items():
+    for slug, briefing in briefings.items():
         files[f"content/briefings/{slug}.md"] = (front_matter(briefing["fm"])
                                                  + "\n\n".join(briefing["body"]) + "\n")
     for path, article in articles.items():
@@ -1241,7 +1248,7 @@ def must_fail(state: State) -> bool:
         return broken[1] in state.articles and any(
             p["claim"] == broken[2] for a in state.articles.values()
             for p in a.get("positions", []))
-    if broken[0].startswith(("claim_", "notice_")):
+    if broken[0].startswith(("claim_", "notice_", "event_")):
         return broken[1] in state.articles
     if broken[0] == "entity_ambiguous" and broken[1] in state.articles:
         ignored = set(state.articles[broken[1]]["fm"].get("ignore_mentions", []))
@@ -1396,6 +1403,72 @@ def notice_breakage(broken: tuple[Any, ...], articles: dict[str, dict[str, Any]]
     fm[broken[2]] = Raw("[" + ", ".join([*held, bad]) + "]")
 
 
+def event_item(rng: random.Random, state: State) -> dict[str, Any]:
+    """Make an event dated by a year, a month or a day, its title ending in a unique " EN"
+    that a hidden article's event must show nowhere."""
+    moment = random_moment(rng, state.now - timedelta(days=400), state.now)
+    item: dict[str, Any] = {"date": rng.choice([str(moment.year), moment.strftime("%Y-%m"),
+                                                moment.date().isoformat()]),
+                            "title": f"{words(rng, 2, 6)} E{state.fresh_number()}"}
+    if rng.random() < 0.5:
+        item["text"] = f"{words(rng, 4, 9)}."
+    if state.entities and rng.random() < 0.6:
+        item["about"] = rng.sample(sorted(state.entities), min(2, rng.randint(1, 2)))
+    if rng.random() < 0.3:
+        item["key"] = rng.random() < 0.5
+    return item
+
+
+def choose_event(rng: random.Random, state: State, path: str) -> tuple[Any, ...]:
+    """Add, edit or remove an event of an article or a briefing, or mark an article key."""
+    if rng.random() < 0.25:
+        return ("key", path, rng.choice([True, False, None]))
+    section, name = (("briefings", rng.choice(sorted(state.briefings)))
+                     if rng.random() < 0.35 else ("articles", path))
+    held = getattr(state, section)[name]["fm"].get("events", [])
+    action = rng.choice(["add", "add", "edit", "remove"]) if held else "add"
+    return ("event", section, name, action, rng.randrange(len(held)) if held else 0,
+            event_item(rng, state))
+
+
+def choose_event_break(rng: random.Random, state: State, path: str) -> tuple[Any, ...]:
+    """Break an article's events for one step: an impossible day or month, an empty title,
+    an entity that does not exist, or `key` that is not a boolean."""
+    return ("break", rng.choice(["event_bad_day", "event_bad_month", "event_no_title",
+                                 "event_unknown_about", "event_key"]), path)
+
+
+def event_breakage(broken: tuple[Any, ...], articles: dict[str, dict[str, Any]]) -> None:
+    """Write this step's broken event (or key) into the article's front matter."""
+    if not broken[0].startswith("event_") or broken[1] not in articles:
+        return
+    fm = articles[broken[1]]["fm"]
+    if broken[0] == "event_key":
+        fm["key"] = "yes"
+        return
+    bad = {"event_bad_day": '{date: 2025-02-30, title: "No such day"}',
+           "event_bad_month": '{date: 2025-13, title: "No such month"}',
+           "event_no_title": '{date: 2025-01, title: ""}',
+           "event_unknown_about": '{date: 2025, title: "Unknown", about: [nobody-at-all]}',
+           }[broken[0]]
+    held = [json.dumps(item, ensure_ascii=False) for item in fm.get("events", [])]
+    fm["events"] = Raw("[" + ", ".join([*held, bad]) + "]")
+
+
+def event_entities(state: State, *sections: dict[str, dict[str, Any]]) -> None:
+    """Keep only existing entities in events' `about` (an entity may have been deleted)."""
+    for section in sections:
+        for item in section.values():
+            events = item["fm"].get("events")
+            if not isinstance(events, list):
+                continue
+            for event in events:
+                if "about" in event:
+                    event["about"] = [e for e in event["about"] if e in state.entities]
+                    if not event["about"]:
+                        del event["about"]
+
+
 def choose_op(rng: random.Random, state: State) -> tuple[Any, ...]:
     """Pick one edit with all its randomness decided, so that `apply` replays it exactly."""
     kinds = {"body": 20, "first": 6, "fm": 28, "add_article": 4, "rename_article": 3,
@@ -1404,7 +1477,8 @@ def choose_op(rng: random.Random, state: State) -> tuple[Any, ...]:
              "clock": 12, "break": 3, "touch": 2, "nothing": 3, "options": 2, "tamper": 2,
              "encoding": 2, "uncached": 1, "bundle": 3, "bundle_file": 6, "page": 5,
              "site_file": 3, "note": 3, "entity": 4, "mention": 6, "entity_fm": 3,
-             "entity_break": 1, "claim": 4, "notice": 4, "notice_break": 1}
+             "entity_break": 1, "claim": 4, "notice": 4, "notice_break": 1, "event": 4,
+             "event_break": 1}
     for kind in FOCUS:
         kinds[kind] = kinds.get(kind, 0) * 5
     kind = rng.choices(list(kinds), weights=list(kinds.values()))[0]
@@ -1415,7 +1489,8 @@ def choose_op(rng: random.Random, state: State) -> tuple[Any, ...]:
         kind = "add_briefing"
     if kind == "add_briefing" and len(state.briefings) >= len(BRIEFINGS):
         kind = "briefing"
-    if kind in ("break", "entity_break", "notice_break") and state.broken is not None:
+    if (kind in ("break", "entity_break", "notice_break", "event_break")
+            and state.broken is not None):
         kind = "body"
     if kind == "entity_fm" and not state.entities:
         kind = "entity"
@@ -1500,6 +1575,10 @@ def choose_op(rng: random.Random, state: State) -> tuple[Any, ...]:
         return choose_notice(rng, state, path)
     if kind == "notice_break":
         return choose_notice_break(rng, state, path)
+    if kind == "event":
+        return choose_event(rng, state, path)
+    if kind == "event_break":
+        return choose_event_break(rng, state, path)
     if kind == "uncached":
         return ("uncached",)
     if kind == "options":
@@ -1687,6 +1766,22 @@ def apply(state: State, op: tuple[Any, ...]) -> None:
             held.pop(min(args[3], len(held) - 1))
         if not held:
             del articles[args[0]]["fm"][args[1]]
+    elif kind == "event" and args[1] in getattr(state, args[0]):
+        fm = getattr(state, args[0])[args[1]]["fm"]
+        held = fm.setdefault("events", [])
+        if args[2] == "add" or not held:
+            held.append(copy.deepcopy(args[4]))
+        elif args[2] == "edit":
+            held[min(args[3], len(held) - 1)] = copy.deepcopy(args[4])
+        else:
+            held.pop(min(args[3], len(held) - 1))
+        if not held:
+            del fm["events"]
+    elif kind == "key" and args[0] in articles:
+        if args[1] is None:
+            articles[args[0]]["fm"].pop("key", None)
+        else:
+            articles[args[0]]["fm"]["key"] = args[1]
     elif kind == "claim_text" and args[0] in state.claims:
         state.claims[args[0]] = {"text": args[1], "verdict": args[2]}
     elif kind == "uncached":
@@ -1818,6 +1913,11 @@ def leaks(state: State, out: Path) -> list[str]:
                        for key in ("corrections", "updates")
                        for item in article["fm"].get(key, [])
                        for found in [re.search(r" [CU]\d+$", item["text"])] if found]
+            tokens += [(found.group(0), f"an event of the {status} article {path}")
+                       for item in article["fm"].get("events", [])
+                       if isinstance(item, dict)
+                       for found in [re.search(r" E\d+$", str(item.get("title", "")))]
+                       if found]
         if hidden or not article.get("bundle"):
             names += [(name, f"{status} article {path}") for name in article["files"]]
     for name, page in sorted(state.pages.items()):
