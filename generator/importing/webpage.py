@@ -12,7 +12,7 @@ from typing import Any
 import trafilatura
 from htmldate import find_date
 from lxml.etree import Element  # type: ignore[import-untyped]
-from lxml.html import tostring  # type: ignore[import-untyped]
+from lxml.html import fragment_fromstring, tostring  # type: ignore[import-untyped]
 from readability import Document  # type: ignore[import-untyped]
 from trafilatura.settings import Document as Extracted
 from trafilatura.settings import use_config
@@ -80,6 +80,20 @@ def _extract(html: Any, title: str, furniture: Furniture,
     return _markdown(document.body, title or document.title or "", furniture), document
 
 
+def _neutral(summary: str) -> Any:
+    """Make readability's pick plain blocks, so trafilatura converts it without pruning."""
+    tree = fragment_fromstring(summary, create_parent="div")
+    # Readability chose these as the story; their tags, classes and ids (a <footer>, a
+    # "related" class) are what made trafilatura drop them.
+    for element in tree.iter("footer", "header", "aside", "nav", "section"):
+        element.tag = "div"
+    for element in tree.iter():
+        for name in ("class", "id", "role"):
+            element.attrib.pop(name, None)
+    return trafilatura.load_html(f"<html><body>{tostring(tree, encoding='unicode')}"
+                                 "</body></html>")
+
+
 def main_text(tree: Any, title: str, furniture: Furniture,
               min_text: int = MIN_TEXT) -> tuple[str, str, str]:
     """Return (Markdown, the extractor used, the extractor's title) of a page's main text."""
@@ -87,10 +101,8 @@ def main_text(tree: Any, title: str, furniture: Furniture,
     found_title = document.title if document and document.title else ""
     used = "extractor"
     if len(_plain(text)) < min_text:
-        summary = Document(tostring(tree, encoding="unicode")).summary(
-            html_partial=True)
-        fallback, _ = _extract(f"<html><body>{summary}</body></html>", title or found_title,
-                               furniture, recall=True)
+        summary = Document(tostring(tree, encoding="unicode")).summary(html_partial=True)
+        fallback, _ = _extract(_neutral(summary), title or found_title, furniture, recall=True)
         if len(_plain(fallback)) > len(_plain(text)):
             text, used = fallback, "readability"
     return text, used, found_title
