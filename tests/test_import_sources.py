@@ -194,3 +194,17 @@ def test_a_long_enough_extraction_keeps_trafilatura() -> None:
     raw = (FIXTURES / "en-jsonld.html").read_bytes()
     item = read_page(raw, "page.html", ZoneInfo("UTC"), Furniture())
     assert dict(item.fields)["text"] == "extractor"
+
+
+def test_a_date_only_htmldate_finds_is_a_heuristic_day(site: Path, tmp_path: Path) -> None:
+    story = "".join(f"<p>Paragraph {n} says the pier reopens after repairs to its deck.</p>"
+                    for n in range(5))
+    page = tmp_path / "page.html"
+    page.write_text(f"<html><head><title>Pier</title></head><body><article><h1>Pier</h1>"
+                    f"<p class='date'>3 March 2025</p>{story}</article></body></html>",
+                    encoding="utf-8")
+    front, _, output = only(site, page)
+    assert front["date"] == "2025-03-03"  # a day: no time of day is invented
+    assert front["import"]["fields"]["date"] == "htmldate"
+    assert front["import"]["heuristic_date"] is True
+    assert "a guess from the page (htmldate), 2025-03-03" in output
