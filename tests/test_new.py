@@ -76,7 +76,8 @@ def test_date_is_now_in_the_site_timezone_with_its_offset(tmp_path: Path) -> Non
 
 def test_titles_that_yaml_would_misread_are_quoted(tmp_path: Path) -> None:
     site = make_site(tmp_path)
-    titles = ["No", "12:30", "Moscow: \"no talks\"", "# not a comment", "null", "[not, a, list]", "yes"]
+    titles = ["No", "12:30", "Moscow: \"no talks\"", "# not a comment", "null",
+              "[not, a, list]", "yes"]
     for title in titles:
         rel = new(site, "article", title)
         assert front(site, rel)["title"] == title
