@@ -88,8 +88,10 @@ def _check(root: Path, config: SiteConfig, the_theme: theme.Theme, store: Store,
                          feed_words(the_theme.layers, config.language, root))
         except SiteError as exc:
             errors += exc.problems
+    shown = {a.key for a in site.articles_and_expired}
+    held = {a.path: a.source_path for a in content.articles if a.key not in shown}
     warnings += check_rules.broken_references(_published(root, site), _produced(
-        site, generated), config)
+        site, generated), config, held)
     return errors, warnings
 
 

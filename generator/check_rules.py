@@ -52,9 +52,12 @@ def read_markdown(root: Path, path: str, page: str) -> Markdown | None:
                     parts.front_line + len(parts.front.split("\n")))
 
 
-def broken_references(files: Iterable[Markdown], produced: set[str], config: SiteConfig
-                      ) -> list[Problem]:
-    """Report Markdown links and images to site paths that no page or file of the build makes."""
+def broken_references(files: Iterable[Markdown], produced: set[str], config: SiteConfig,
+                      held: dict[str, str]) -> list[Problem]:
+    """Report Markdown links and images to site paths that no page or file of the build makes.
+
+    `held` maps the folders of articles this build leaves out to their files.
+    """
     problems = []
     folders = sorted({p.removesuffix(routes.PAGE) for p in produced if p.endswith(routes.PAGE)})
     for file in files:
@@ -69,6 +72,10 @@ def broken_references(files: Iterable[Markdown], produced: set[str], config: Sit
                 message = f"{kind} '{url}' leads outside {where}; fix the address"
             elif _exists(target, produced, config):
                 continue
+            elif (target.rstrip("/") + "/") in held:
+                message = (f"{kind} '{url}' leads to {held[target.rstrip('/') + '/']}, which "
+                           "is not published (a draft, or scheduled); publish it first or "
+                           "remove the link")
             elif kind == "image":
                 message = (f"image '{url}' not found: nothing is published at /{target}; put "
                            f"the file in static/{target} or fix the path")

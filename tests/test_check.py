@@ -167,3 +167,15 @@ def test_thirty_consecutive_words_make_a_copy(tmp_path: Path, shared: int,
                        "with its imported original (import.original), from 'word10 word11 "
                        "word12 word13 word14 word15…'; rewrite the passage in your own words, "
                        "or quote and attribute it"] if warned else [])
+
+
+def test_a_link_to_a_draft_says_so(copy_site: Callable[[str], Path]) -> None:
+    site = copy_site(SITE)
+    write_files(site, {"content/pages/contact.md": "---\ntitle: Contact\n---\n"
+                                                   "See [the depot](/articles/overdue/).\n"})
+    message = ("warning: content/pages/contact.md:4: link '/articles/overdue/' leads to "
+               "content/articles/overdue.md, which is not published (a draft, or scheduled); "
+               "publish it first or remove the link")
+    assert message in check(site).stdout.splitlines()
+    # Built with the drafts, it is there.
+    assert not any("contact.md" in line for line in check(site, "--drafts").stdout.splitlines())
