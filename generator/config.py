@@ -9,8 +9,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from generator import dates
-from generator.errors import ConfigError, Problem
 from generator.deploy_config import deploy_settings
+from generator.errors import ConfigError, Problem
 from generator.model import DeploySettings, DigestSettings, FeedSettings, SiteConfig
 from generator.schema import (
     Field,
