@@ -7,6 +7,9 @@ decision on the current sources, which must find nothing to do.
 
 from __future__ import annotations
 
+import contextlib
+import os
+import pickle
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,7 +19,7 @@ from generator.cache import CACHE_DIR
 from generator.decide import Facts, decide
 from generator.fingerprint import Digester, of_bytes
 from generator.freshness import sources_digest
-from generator.ledger import journal_path, read_marker, read_record
+from generator.ledger import Record, journal_path, read_marker, read_record, record_path
 from generator.model import SiteConfig
 from generator.output import existing_files
 from generator.rclone import DeployError
@@ -29,7 +32,7 @@ READERS_BUILD = (False, False, False, True)
 
 @dataclass(frozen=True)
 class Built:
-    """A finished build: its folder, lock, and each published path with its digest."""
+    """A finished build: its folder, lock, and each published path with its bytes' digest."""
 
     out: Path
     lock: Path
@@ -53,9 +56,44 @@ def last_build(root: Path, config: SiteConfig) -> Built:
         raise DeployError(f"{out} was changed since it was built ({missing[0]} is missing or "
                           f"was edited); {again}")
     _check_sources(root, config, record.summary)
-    files = {path: digest or "bytes:" + of_bytes((out / path).read_bytes())
-             for path, digest in record.files.items()}
-    return Built(out, _lock_of(out), files)
+    return Built(out, _lock_of(out), _content_digests(cache_dir, out, record))
+
+
+MEMO_FORMAT = 1
+
+
+def _content_digests(cache_dir: Path, out: Path, record: Record) -> dict[str, str]:
+    """Return each published file's digest of its bytes, hashing only the files rewritten.
+
+    The build's digests are of a page's inputs, which may change while its bytes do not: a
+    deploy record keyed by them would upload pages that are the same. So the record holds
+    digests of the bytes, remembered beside the build's digest of each file.
+    """
+    memo_file = cache_dir / "deploy" / f"{record_path(cache_dir, out).stem}.digests"
+    try:
+        with open(memo_file, "rb") as handle:
+            form, memo = pickle.load(handle)
+        if form != MEMO_FORMAT or not isinstance(memo, dict):
+            memo = {}
+    except Exception:  # missing or damaged: hash every file once
+        memo = {}
+    files, kept = {}, {}
+    for path, digest in record.files.items():
+        size = record.sizes.get(path, -1)
+        known = memo.get(path)
+        if digest and isinstance(known, tuple) and known[:2] == (digest, size):
+            files[path] = known[2]
+        else:
+            files[path] = of_bytes((out / path).read_bytes())
+        kept[path] = (digest, size, files[path])
+    if kept != memo:
+        with contextlib.suppress(OSError):  # it only saves time
+            memo_file.parent.mkdir(parents=True, exist_ok=True)
+            temp = memo_file.with_suffix(f".{os.getpid()}.tmp")
+            with open(temp, "wb") as handle:
+                pickle.dump((MEMO_FORMAT, kept), handle, pickle.HIGHEST_PROTOCOL)
+            os.replace(temp, memo_file)
+    return files
 
 
 def _check_sources(root: Path, config: SiteConfig, previous: dict[str, object]) -> None:
@@ -67,14 +105,16 @@ def _check_sources(root: Path, config: SiteConfig, previous: dict[str, object]) 
     found = read_sources(root, dict(memo) if memo is not None else None)
     parts, _, _ = sources_digest(Digester(templates), config, READERS_BUILD, found, statics,
                                  templates)
-    old_parts = previous.get("parts")
-    if isinstance(old_parts, dict) and old_parts.get("options") != parts["options"]:
-        raise DeployError("the last build was made with --drafts, --future or "
-                          "--include-current, which are not for readers; build without them, "
-                          "or deploy with --build")
     facts = Facts(parts, {source.path: digest if isinstance(digest, str) else "unreadable"
                           for source, digest in found.files}, build_now(), True, True)
     plan = decide(previous, facts)
     if plan.work != "none":
+        old = previous.get("parts")
+        # Every digest is salted with the code's: options compare only under the same code.
+        if (isinstance(old, dict) and old.get("code") == parts["code"]
+                and old.get("options") != parts["options"]):
+            raise DeployError("the last build was made with --drafts, --future or "
+                              "--include-current, which are not for readers; build without "
+                              "them, or deploy with --build")
         raise DeployError(f"the sources changed since the last build ({plan.reason.split(':')[0]}"
                           "); run briefings build first, or deploy with --build")
