@@ -23,7 +23,7 @@ from generator.feed_render import feed_words, render_feeds
 from generator.feeds import specs
 from generator.model import Page, Site, SiteConfig
 from generator.output import refuse_output_dir
-from generator.pipeline import _generated, _plan_all
+from generator.pipeline import generated_paths, plan_all
 from generator.scan import read_sources
 from generator.site import assemble
 from generator.site_files import check_collisions, check_notes
@@ -76,10 +76,10 @@ def _check(root: Path, config: SiteConfig, the_theme: theme.Theme, store: Store,
     except SiteError as exc:  # ContentError from assembly; ThemeError from the theme's words
         return errors + exc.problems, warnings
     errors += [*site.problems, *check_notes(site, editions, now)]
-    planned = _plan_all(site, editions, fixes)
+    planned = plan_all(site, editions, fixes)
     statics = tuple((path, b"", "") for path, _ in theme.static_files(the_theme))
     own_robots = any(path == routes.ROBOTS for path, _, _ in site.files)
-    generated = _generated(site, editions, planned, statics, own_robots)
+    generated = generated_paths(site, editions, planned, statics, own_robots)
     errors += check_collisions(site, generated, root)
     if not errors:  # the build renders only a site without problems
         try:

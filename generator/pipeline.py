@@ -145,7 +145,7 @@ def run(inputs: Inputs, settings: Settings, plan: Plan, store: Store, started: f
         problems = [*content.problems, *site.problems,
                     *site_files.check_notes(site, editions, now)]
         if problems:  # every problem at once: the addresses too, before nothing is kept
-            planned = _plan_all(site, editions, fixes)
+            planned = plan_all(site, editions, fixes)
             own_robots = any(path == routes.ROBOTS for path, _, _ in site.files)
             raise ContentError(problems + _collisions(site, editions, planned, statics, root,
                                                       own_robots))
@@ -157,7 +157,7 @@ def run(inputs: Inputs, settings: Settings, plan: Plan, store: Store, started: f
             publisher = Publisher(out, existing, inputs.record, True, inputs.cache_dir)
             return _bodies_only(publisher, site, editions, summary, inputs, options, store,
                                 started, timings, _held(states), plan)
-        planned = _plan_all(site, editions, fixes)
+        planned = plan_all(site, editions, fixes)
         own_robots = any(path == routes.ROBOTS for path, _, _ in site.files)
         problems = _collisions(site, editions, planned, statics, root, own_robots)
         if problems:
@@ -207,7 +207,7 @@ def run(inputs: Inputs, settings: Settings, plan: Plan, store: Store, started: f
                        recorded_warnings(summary))
 
 
-def _plan_all(site: Site, editions: Editions, fixes: dict[str, str]) -> list[Page]:
+def plan_all(site: Site, editions: Editions, fixes: dict[str, str]) -> list[Page]:
     """Plan every page: the site's, the digests', entities', claims', timelines, corrections."""
     common = pages.common_feeds(site, editions)
     return (pages.plan(site, editions) + plan_digests(site, editions)
@@ -221,10 +221,10 @@ def _collisions(site: Site, editions: Editions, planned: list[Page],
                 ) -> list[Problem]:
     """Report the site's own files that would land where the build writes."""
     return site_files.check_collisions(
-        site, _generated(site, editions, planned, statics, own_robots), root)
+        site, generated_paths(site, editions, planned, statics, own_robots), root)
 
 
-def _generated(site: Site, editions: Editions, planned: list[Page],
+def generated_paths(site: Site, editions: Editions, planned: list[Page],
                statics: tuple[tuple[str, bytes, str], ...], own_robots: bool) -> list[str]:
     """Return every path the build writes itself (the search index aside)."""
     paths = [p.path for p in planned] + [path for path, _, _ in statics]
