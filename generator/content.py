@@ -110,9 +110,10 @@ def read_content(root: Path, config: SiteConfig, store: Store, found: Found, job
                  for b in [_briefing(r, body_html(root, config, r.kind, r.path, key, store),
                                      config.slugify, problems)] if b]
     known = {b.slug for b in briefings}
+    citable = _citable(briefings)
     site_files = {path for path, _, _ in statics}
     articles = [a for key, r in records if r.kind == "article" and r.usable
-                for a in [_article(r, key, config, known, site_files, problems)] if a]
+                for a in [_article(r, key, config, citable, site_files, problems)] if a]
     by_path = {r.path: r for _, r in records}
     articles = entities.link(articles, by_path, people, problems)
     articles = claims.attach(articles, by_path, people,
@@ -183,9 +184,14 @@ def _bundle_on_disk(root: Path, path: str) -> Bundle:
                  if file.is_file() and file.name != BUNDLE and not file.name.startswith("."))
 
 
-def _slug(record: ParsedFile, mode: str, problems: list[Problem]) -> str | None:
+def _stem(path: str) -> str:
+    """Return the name a content file gives its page: a bundle's folder, else the file's."""
     # A page bundle is named by its folder (articles/<folder>/, as in Hugo).
-    stem = record.path.removesuffix("/" + BUNDLE).rsplit("/", 1)[-1].removesuffix(".md")
+    return path.removesuffix("/" + BUNDLE).rsplit("/", 1)[-1].removesuffix(".md")
+
+
+def _slug(record: ParsedFile, mode: str, problems: list[Problem]) -> str | None:
+    stem = _stem(record.path)
     if mode == "ascii" and "slug" not in record.values:
         stem = slugs.slugify(stem, "ascii")
     slug = unicodedata.normalize("NFC", record.values.get("slug", stem))
@@ -209,16 +215,34 @@ def _briefing(record: ParsedFile, html: str, mode: str,
                     v.get("updated"), html, v.get("summary", ""))
 
 
-def _article(record: ParsedFile, key: str, config: SiteConfig, known: set[str],
+def _citable(briefings: list[Briefing]) -> dict[str, str]:
+    """Map each name an article may cite a briefing by to its slug: the slug or file name."""
+    # With `slugify: ascii` briefings/한러-관계.md is served as halleo-gwangye;
+    # articles citing it by its file name, as they did before the switch, keep working.
+    names = {unicodedata.normalize("NFC", _stem(b.source_path)): b.slug for b in briefings}
+    return names | {b.slug: b.slug for b in briefings}  # a slug never means another briefing
+
+
+def _cite(ref: str, citable: Mapping[str, str], mode: str) -> str | None:
+    """Return the slug of the briefing an article's reference names, or None."""
+    ref = unicodedata.normalize("NFC", ref)
+    return citable.get(ref) or citable.get(slugs.slugify(ref, mode))
+
+
+def _article(record: ParsedFile, key: str, config: SiteConfig, citable: Mapping[str, str],
              site_files: set[str], problems: list[Problem]) -> Article | None:
     v = record.values
     slug = _slug(record, config.slugify, problems)
     picture = None
     if "picture" in v and slug is not None:
         picture = leaves.picture(record, routes.article(slug), site_files, problems)
-    for ref in v.get("briefings", ()):
-        if ref not in known:
-            hint = (suggest(ref, sorted(known)).replace("allowed keys", "known briefings")
+    known = sorted(set(citable.values()))
+    cited = {ref: _cite(ref, citable, config.slugify) for ref in v.get("briefings", ())}
+    for ref, found in cited.items():
+        if found is None:
+            # Offered by the slug it would have (한러-관게 → halleo-gwange ≈ halleo-gwangye).
+            near = slugs.slugify(ref, config.slugify)
+            hint = (suggest(near, known).replace("allowed keys", "known briefings")
                     if known else "no briefings exist yet")
             problems.append(Problem(record.path, record.line("briefings"),
                                     f"unknown briefing '{ref}'; {hint} (or create "
@@ -239,7 +263,7 @@ def _article(record: ParsedFile, key: str, config: SiteConfig, known: set[str],
         source_path=record.path, slug=slug, title=v["title"], date=v["date"],
         updated=updated, author=v.get("author", ""), source=v.get("source", ""),
         source_url=v.get("source_url", ""),
-        briefings=tuple(dict.fromkeys(v.get("briefings", ()))),
+        briefings=tuple(dict.fromkeys(found or ref for ref, found in cited.items())),
         tags=tuple(dict.fromkeys(v.get("tags", ()))),
         summary=v.get("summary") or record.first_paragraph, draft=v.get("draft", False),
         guid=v.get("id", permalink), key=key, card=record.card, extra=v.get("extra", {}),
