@@ -109,7 +109,6 @@ def read_content(root: Path, config: SiteConfig, store: Store, found: Found, job
     briefings = [b for key, r in records if r.kind == "briefing" and r.usable
                  for b in [_briefing(r, body_html(root, config, r.kind, r.path, key, store),
                                      config.slugify, problems)] if b]
-    known = {b.slug for b in briefings}
     citable = _citable(briefings)
     site_files = {path for path, _, _ in statics}
     articles = [a for key, r in records if r.kind == "article" and r.usable
@@ -123,9 +122,11 @@ def read_content(root: Path, config: SiteConfig, store: Store, found: Found, job
     articles = [_with_events(a, by_path, cast, problems) for a in articles]
     standalone = [p for key, r in records if r.kind == "page" and r.usable
                   for p in [leaves.page(r, key, config.slugify, problems)] if p]
-    notes = [n for key, r in records if r.kind == "note" and r.usable
+    # A briefing's notes sit in a folder named as its file: 한러-관계/ serves halleo-gwangye.
+    notes = [dataclasses.replace(n, scope=citable.get(n.scope, n.scope))
+             for key, r in records if r.kind == "note" and r.usable
              for n in [leaves.note(r, body_html(root, config, r.kind, r.path, key, store),
-                                   known, problems)] if n]
+                                   set(citable), problems)] if n]
     warnings = [w for _, r in records for w in r.warnings]
     warnings += entities.shared(matcher, people)
     return Content(tuple(briefings), tuple(articles), tuple(standalone), tuple(notes), bundles,
