@@ -171,6 +171,16 @@ def test_switching_a_site_to_ascii_slugs_keeps_its_citations_working(tmp_path: P
     assert _listed_briefings(site / "public") == ["halleo-gwangye"]
 
 
+def test_a_note_in_the_korean_named_folder_goes_to_the_ascii_briefing(tmp_path: Path) -> None:
+    site = _site(tmp_path, _article("[한러-관계]"))
+    write_files(site, {"content/briefings/한러-관계/digests/2025-W49.md": "차관급 협의 주간.\n"})
+    result = build(site)
+    assert result.exit_code == 0, result.output
+    edition = site / "public/briefings/halleo-gwangye/digests/2025-W49/index.html"
+    assert "차관급 협의 주간." in edition.read_text(encoding="utf-8")
+    assert not (site / "public/briefings/한러-관계").exists()
+
+
 def test_an_unknown_briefing_names_the_slugs_to_use(tmp_path: Path) -> None:
     site = _site(tmp_path, _article("[한러-관게]"))
     errors = error_lines(build(site))
