@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -99,6 +100,11 @@ def create(root: Path, request: Request, now: datetime) -> str:
     taken = taken_slugs(root, request.kind, config.slugify)
     if request.briefings:
         known = known_briefings(root, config.slugify)
+        # A briefing named by its file name on an ascii site (한러-관계) is its slug there.
+        request = dataclasses.replace(request, briefings=tuple(
+            slugs.slugify(ref, config.slugify) if ref not in known
+            and slugs.slugify(ref, config.slugify) in known else ref
+            for ref in request.briefings))
         for ref in request.briefings:
             if ref not in known:
                 hint = (suggest(ref, sorted(known)).replace("allowed keys", "known briefings")

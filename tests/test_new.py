@@ -125,3 +125,17 @@ def test_new_needs_a_site(tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert "error: site.yaml: not found" in result.output
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_briefing_named_by_its_korean_file_name_on_an_ascii_site(tmp_path: Path) -> None:
+    write_files(tmp_path, {
+        "site.yaml": 'title: T\nbase_url: "https://example.org/"\nslugify: ascii\n',
+        "content/briefings/한러-관계.md": "---\ntitle: 한러 관계\n---\nOverview.\n",
+    })
+    result = CliRunner().invoke(main, ["new", "article", "Talks", "--site", str(tmp_path),
+                                       "--briefing", "한러-관계"])
+    assert result.exit_code == 0, result.output
+    written = (tmp_path / result.output.strip().splitlines()[-1]).read_text(encoding="utf-8")
+    assert load(split(written).front).data["briefings"] == ["halleo-gwangye"]
+    assert build(tmp_path, "--drafts").exit_code == 0
+    assert (tmp_path / "public/briefings/halleo-gwangye/index.html").is_file()
