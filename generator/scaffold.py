@@ -1,4 +1,4 @@
-"""Start a new site: a commented site.yaml, an example briefing and article, a .gitignore."""
+"""Start a new site: site.yaml, an example briefing and article, .gitignore, a CI workflow."""
 
 from __future__ import annotations
 
@@ -21,6 +21,8 @@ OUTPUT = "public"
 # Each file init writes, and the starter file it is made from.
 FILES = (("site.yaml", "site.yaml"), (f"content/briefings/{BRIEFING}.md", "briefing.md"),
          ("content/articles/welcome.md", "article.md"), (".gitignore", "gitignore"))
+# Written as it is, in every language: the CI workflow that builds and deploys the site.
+WORKFLOW = (".github/workflows/publish.yml", "publish.yml")
 
 
 @dataclass(frozen=True)
@@ -50,8 +52,9 @@ def plan(starter: Starter, now: datetime) -> dict[str, str]:
         "date": quoted(now.astimezone(dates.zone(zone)).replace(microsecond=0).isoformat()),
     }
     folder = STARTERS / (base if (STARTERS / base).is_dir() else "en")
-    return {rel: Template((folder / name).read_text(encoding="utf-8")).substitute(values)
-            for rel, name in FILES}
+    files = {rel: Template((folder / name).read_text(encoding="utf-8")).substitute(values)
+             for rel, name in FILES}
+    return {**files, WORKFLOW[0]: (STARTERS / WORKFLOW[1]).read_text(encoding="utf-8")}
 
 
 def _checked(option: str, key: str, value: str) -> str:

@@ -9,14 +9,15 @@ import zipfile
 from pathlib import Path
 
 import pytest
+import yaml
 from click.testing import CliRunner, Result
 
 from generator.cli import main
 from generator.config import load_config
-from generator.scaffold import FILES
+from generator.scaffold import FILES, WORKFLOW
 from tests.conftest import NOW_EPOCH, REPO, build, tree_digest, validate_html
 
-WRITTEN = [rel for rel, _ in FILES]
+WRITTEN = [*(rel for rel, _ in FILES), WORKFLOW[0]]
 
 
 def init(*args: str) -> Result:
@@ -39,6 +40,13 @@ def test_english_site_builds_at_once_and_checks_clean(tmp_path: Path) -> None:
         "Harbour notes: ferries & trams", "en", "UTC", "https://example.org/harbour/")
     assert "/public/" in (site / ".gitignore").read_text().splitlines()
     assert "/.briefings-cache/" in (site / ".gitignore").read_text().splitlines()
+    workflow = yaml.safe_load((site / ".github/workflows/publish.yml").read_text())
+    runs = [step.get("run", "") for step in workflow["jobs"]["publish"]["steps"]]
+    assert runs.index("briefings check --format github") < runs.index("briefings build") \
+        < runs.index("briefings deploy")
+    cached = [step for step in workflow["jobs"]["publish"]["steps"]
+              if str(step.get("uses", "")).startswith("actions/cache/")]
+    assert [step["with"]["path"] for step in cached] == [".briefings-cache"] * 2
     built = build(site)
     assert built.exit_code == 0, built.output
     home = (site / "public/index.html").read_text()
@@ -87,7 +95,8 @@ def test_init_twice_never_overwrites(tmp_path: Path) -> None:
     result = init(str(tmp_path), "--language", "ko")
     assert result.exit_code == 1
     assert ("already holds site.yaml, content/briefings/example.md, "
-            "content/articles/welcome.md, .gitignore") in result.output
+            "content/articles/welcome.md, .gitignore, .github/workflows/publish.yml"
+            ) in result.output
     assert tree_digest(tmp_path) == before
 
 
