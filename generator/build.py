@@ -67,12 +67,13 @@ def build(options: BuildOptions) -> BuildResult:
     # One build at a time per output and per cache: two interleaved publishes would each
     # record the other's staged files as published.
     with contextlib.ExitStack() as locks:
-        for lock in ([cache_dir / "lock"] if cache_dir else []) + [_lock_of(out)]:
+        for lock in ([cache_dir / "lock"] if cache_dir else []) + [lock_of(out)]:
             locks.enter_context(exclusive(lock, options.wait, options.on_wait))
         return _build(options, root, config, the_theme, out, cache_dir, started)
 
 
-def _lock_of(out: Path) -> Path:
+def lock_of(out: Path) -> Path:
+    """Return the lock file that keeps builds (and deploys) of one output one at a time."""
     return out.with_name(f".{out.name}.lock")
 
 
@@ -85,7 +86,7 @@ def _build(options: BuildOptions, root: Path, config: SiteConfig, the_theme: the
 
     existing, record = check_output_dir(out, options.force, cache_dir)
     memo_file = cache_dir / "files.pickle" if cache_dir and options.cache else None
-    memo = _load_memo(memo_file)
+    memo = load_memo(memo_file)
     before = dict(memo) if memo is not None else None
     found = read_sources(root, memo)
     if memo_file is not None and memo != before:
@@ -165,7 +166,7 @@ def _edition_cut(config: SiteConfig, include_current: bool, now: datetime
 MEMO_SCHEMA = 1
 
 
-def _load_memo(file: Path | None) -> Memo | None:
+def load_memo(file: Path | None) -> Memo | None:
     """Return the digests of published-as-is files the previous build read ({} if none)."""
     if file is None:
         return None

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generator import theme
-from generator.build import _load_memo, _lock_of, build_now
+from generator.build import build_now, load_memo, lock_of
 from generator.cache import CACHE_DIR
 from generator.decide import Facts, decide
 from generator.fingerprint import Digester, of_bytes
@@ -56,7 +56,7 @@ def last_build(root: Path, config: SiteConfig) -> Built:
         raise DeployError(f"{out} was changed since it was built ({missing[0]} is missing or "
                           f"was edited); {again}")
     _check_sources(root, config, record.summary)
-    return Built(out, _lock_of(out), _content_digests(cache_dir, out, record))
+    return Built(out, lock_of(out), _content_digests(cache_dir, out, record))
 
 
 MEMO_FORMAT = 1
@@ -101,7 +101,7 @@ def _check_sources(root: Path, config: SiteConfig, previous: dict[str, object]) 
     templates = theme.templates_digest(the_theme, root)
     statics = [(path, of_bytes(source.read_bytes()))
                for path, source in theme.static_files(the_theme)]
-    memo = _load_memo(root / CACHE_DIR / "files.pickle")
+    memo = load_memo(root / CACHE_DIR / "files.pickle")
     found = read_sources(root, dict(memo) if memo is not None else None)
     parts, _, _ = sources_digest(Digester(templates), config, READERS_BUILD, found, statics,
                                  templates)
