@@ -19,7 +19,12 @@ from generator.importing.webpage import read_page
 from tests.conftest import NOW_EPOCH
 
 FIXTURES = Path(__file__).parent / "import_fixtures"
-SEED = Path(__file__).resolve().parents[2] / "shared" / "seeds" / "seoul-russia-nuclear-talks.txt"
+SEED = Path(__file__).parent / "import_scrapes" / "wire-scrape.txt"
+# The raw article the example briefing starts from sits beside the repository, not in it
+# (its text is not ours to copy): tested when it is there. SEED is our own text in the
+# same shape (byline, caption, dateline, furniture), so every run tests that shape.
+REAL_SEED = (Path(__file__).resolve().parents[2] / "shared" / "seeds"
+             / "seoul-russia-nuclear-talks.txt")
 # NOW_EPOCH (2026-01-01T00:00:00Z) in the basic site's timezone, Europe/Berlin.
 IMPORT_TIME = "2026-01-01T01:00:00+01:00"
 
@@ -53,7 +58,10 @@ def only(site: Path, source: Path, *args: str) -> tuple[dict[str, Any], str, str
 
 
 def test_the_seed_scrape_gives_byline_dateline_and_no_furniture(site: Path) -> None:
-    front, body, _ = only(site, SEED, "--timezone", "Asia/Seoul")
+    if not REAL_SEED.is_file():
+        pytest.skip(f"{REAL_SEED} is outside the repository and not on this machine; "
+                    "test_a_wire_scrape_gives_byline_dateline_and_no_furniture covers its shape")
+    front, body, _ = only(site, REAL_SEED, "--timezone", "Asia/Seoul")
     assert front["title"] == "Seoul says it held nuclear talks with Russia despite Moscow's denial"
     assert front["author"] == "Song Yoon-seo"
     assert front["date"] == "2025-12-22T13:41:00+09:00"
@@ -74,6 +82,25 @@ def test_the_seed_scrape_gives_byline_dateline_and_no_furniture(site: Path) -> N
     assert "Photo by" not in body
     assert body.startswith("SEOUL, December 22 (AJP) - South Korea")
     assert body.strip() == provenance["original"].strip()
+
+
+def test_a_wire_scrape_gives_byline_dateline_and_no_furniture(site: Path) -> None:
+    front, body, _ = only(site, SEED, "--timezone", "Asia/Seoul")
+    assert front["title"] == ("Harbour agencies in Busan and Vladivostok agree to share ferry "
+                              "timetables")
+    assert front["author"] == "Song Yoon-seo"
+    assert front["date"] == "2025-12-22T13:41:00+09:00"
+    assert front["updated"] == "2025-12-22T13:43:00+09:00"
+    provenance = front["import"]
+    assert provenance["agency"] == "AJP" and provenance["place"] == "BUSAN"
+    assert front["source"] == "AJP"
+    assert "Photo by" in provenance["caption"] and "Photo by" not in body
+    for furniture in ("기사 이미지 확대 보기", "닫기", "공유하기", "구독", "Copyright AJP",
+                      "By Song Yoon-seo"):
+        assert furniture not in body, furniture
+        assert furniture not in provenance["original"], furniture
+    assert body.startswith("BUSAN, December 22 (AJP) - Port officials")
+    assert body.rstrip().endswith("in Korean, Russian and English.")
 
 
 def test_a_time_without_offset_is_read_in_the_site_timezone_by_default(site: Path) -> None:
