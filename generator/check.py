@@ -7,13 +7,14 @@ Nothing is written to the site or its output; the parse cache is a throwaway one
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from generator import check_rules, corrections, i18n, images, parallel, routes, theme
+from generator import check_rules, i18n, images, parallel, parts, routes, theme
 from generator.cache import Store
 from generator.config import CONFIG_FILE, TITLE_SAMPLE, load_config
 from generator.content import Content, body_html, read_content
@@ -23,10 +24,9 @@ from generator.feed_render import feed_words, render_feeds
 from generator.feeds import specs
 from generator.model import Page, Site, SiteConfig
 from generator.output import refuse_output_dir
-from generator.pipeline import generated_paths, plan_all
+from generator.publishing import generated_paths, plan_parts
 from generator.scan import read_sources
-from generator.site import assemble
-from generator.site_files import check_collisions, check_notes
+from generator.site_files import check_notes
 
 ERROR, WARNING = "error", "warning"
 
@@ -68,30 +68,40 @@ def _check(root: Path, config: SiteConfig, the_theme: theme.Theme, store: Store,
     errors, warnings = list(content.problems), list(content.warnings)
     warnings += _content_warnings(root, content, now)
     try:
-        site = assemble(config, content, drafts, now, False)
-        editions = cut_all(site, now, False, i18n.patterns(
-            the_theme.layers, config.language, WORDS, {**TITLE_SAMPLE, "name": config.title},
-            root))
-        fixes = corrections.words(the_theme.layers, config.language, root)
+        made = parts.make(config, content, drafts, now, False, lambda site: cut_all(
+            site, now, False, i18n.patterns(the_theme.layers, site.config.language, WORDS,
+                                            {**TITLE_SAMPLE, "name": site.config.title},
+                                            root)))
     except SiteError as exc:  # ContentError from assembly; ThemeError from the theme's words
-        return errors + exc.problems, warnings
-    errors += [*site.problems, *check_notes(site, editions, now)]
-    planned = plan_all(site, editions, fixes)
+        return list(dict.fromkeys(errors + exc.problems)), warnings
     statics = tuple((path, b"", "") for path, _ in theme.static_files(the_theme))
-    own_robots = any(path == routes.ROBOTS for path, _, _ in site.files)
-    generated = generated_paths(site, editions, planned, statics, own_robots)
-    errors += check_collisions(site, generated, root)
-    if not errors:  # the build renders only a site without problems
-        try:
-            _render(the_theme, planned, root, store, config, jobs)
-            render_feeds(site, specs(site), root, store, jobs,
-                         feed_words(the_theme.layers, config.language, root))
-        except SiteError as exc:
-            errors += exc.problems
-    shown = {a.key for a in site.articles_and_expired}
-    held = {a.path: a.source_path for a in content.articles if a.key not in shown}
-    warnings += check_rules.broken_references(_published(root, site), _produced(
-        site, generated), config, held)
+    own_robots = any(path == routes.ROBOTS for path, _, _ in content.statics)
+    try:
+        per_part, clashes = plan_parts(made, config, the_theme.layers, root, content.statics,
+                                       statics, own_robots)
+    except SiteError as exc:
+        return errors + exc.problems, warnings
+    errors += clashes
+    for part, planned in zip(made, per_part, strict=True):
+        site, editions = part.site, part.editions
+        errors += [*site.problems, *check_notes(site, editions, now)]
+        own = [dataclasses.replace(page, path=page.path[len(part.prefix):]) for page in planned]
+        generated = generated_paths(site, editions, own, statics, own_robots)
+        if not errors:  # the build renders only a site without problems
+            try:
+                part_theme = (the_theme if part.language is None
+                              else theme.for_config(the_theme, root, site.config))
+                _render(part_theme, planned, root, store, site.config, jobs)
+                render_feeds(site, specs(site), root, store, jobs,
+                             feed_words(the_theme.layers, site.config.language, root))
+            except SiteError as exc:
+                errors += exc.problems
+        shown = {a.key for a in site.articles_and_expired}
+        held = {a.path: a.source_path for a in content.articles
+                if a.key not in shown and a.lang == (part.language.code if part.language
+                                                     else a.lang)}
+        warnings += check_rules.broken_references(_published(root, site), _produced(
+            site, generated), site.config, held)
     return errors, warnings
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from generator import dates
+from generator import dates, languages
 from generator.deploy_config import deploy_settings
 from generator.errors import ConfigError, Problem
 from generator.model import DeploySettings, DigestSettings, FeedSettings, SiteConfig
@@ -23,7 +23,7 @@ from generator.schema import (
     validate,
     web_url,
 )
-from generator.yamlload import YamlProblem, load
+from generator.yamlload import Document, YamlProblem, load
 
 CONFIG_FILE = "site.yaml"
 RAW_HTML_MODES = ("sanitize", "allow", "escape")
@@ -105,6 +105,8 @@ SITE_FIELDS = {
     "newsletter": Field(mapping),
     "deploy": Field(mapping),  # checked by deploy_config; kept out of SiteConfig (its digest)
     "import": Field(mapping),
+    "languages": Field(mapping),  # checked by languages.parse with default_language
+    "default_language": Field(_language),
 }
 FEED_FIELDS = {"items": Field(positive), "full_content": Field(flag)}
 PERIODS = ("daily", "weekly", "monthly")
@@ -204,6 +206,28 @@ def _import_folder(value: Any) -> str:
 IMPORT_FIELDS = {"folder": Field(_import_folder), "furniture": Field(text_list)}
 
 
+def _languages(values: dict[str, Any], doc: Document) -> list[Problem]:
+    """Read languages: and default_language into values; return what is wrong with them."""
+    default = values.pop("default_language", None)
+    if "languages" not in values:
+        if default is None:
+            return []
+        return [Problem(CONFIG_FILE, doc.line("default_language"),
+                        "'default_language' needs 'languages:'; for a site in one language "
+                        "set 'language' instead")]
+    try:
+        found = languages.parse(values["languages"], default)
+    except Invalid as exc:
+        return [Problem(CONFIG_FILE, doc.line("languages"), f"'languages': {exc}")]
+    if values.get("language", found[0].code) != found[0].code:
+        return [Problem(CONFIG_FILE, doc.line("language"), (
+            f"'language' is {values['language']} but the default language is "
+            f"{found[0].code}; remove 'language' (languages: names them all)"))]
+    values["languages"] = found
+    values["language"] = found[0].code
+    return []
+
+
 def _read(path: Path) -> str:
     try:
         return path.read_bytes().decode("utf-8-sig")
@@ -249,6 +273,7 @@ def load_site(site_root: Path) -> tuple[SiteConfig, DeploySettings]:
                                         CONFIG_FILE, prefix=("import",))
     problems += (feed_problems + md_problems + digest_problems + email_problems
                  + image_problems + news_problems + deploy_problems + import_problems)
+    problems += _languages(values, doc)
     if problems:
         raise ConfigError(problems)
     values.pop("feeds", None)

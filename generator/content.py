@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
 
-from generator import claims, entities, leaves, markdown, parallel, routes, slugs
+from generator import claims, entities, languages, leaves, markdown, parallel, routes, slugs
 from generator.cache import Store
 from generator.errors import Problem
 from generator.model import (
@@ -108,8 +108,8 @@ def read_content(root: Path, config: SiteConfig, store: Store, found: Found, job
         problems.extend(record.problems)
     briefings = [b for key, r in records if r.kind == "briefing" and r.usable
                  for b in [_briefing(r, body_html(root, config, r.kind, r.path, key, store),
-                                     config.slugify, problems)] if b]
-    citable = _citable(briefings)
+                                     config, problems)] if b]
+    citable = _citable(briefings, config)
     site_files = {path for path, _, _ in statics}
     articles = [a for key, r in records if r.kind == "article" and r.usable
                 for a in [_article(r, key, config, citable, site_files, problems)] if a]
@@ -121,12 +121,14 @@ def read_content(root: Path, config: SiteConfig, store: Store, found: Found, job
     briefings = [_with_events(b, by_path, cast, problems) for b in briefings]
     articles = [_with_events(a, by_path, cast, problems) for a in articles]
     standalone = [p for key, r in records if r.kind == "page" and r.usable
-                  for p in [leaves.page(r, key, config.slugify, problems)] if p]
+                  for p in [leaves.page(r, key, config, problems)] if p]
     # A briefing's notes sit in a folder named as its file: 한러-관계/ serves halleo-gwangye.
     notes = [dataclasses.replace(n, scope=citable.get(n.scope, n.scope))
              for key, r in records if r.kind == "note" and r.usable
              for n in [leaves.note(r, body_html(root, config, r.kind, r.path, key, store),
                                    set(citable), problems)] if n]
+    briefings, articles, standalone = languages.assign(config, by_path, briefings, articles,
+                                                       standalone, problems)
     warnings = [w for _, r in records for w in r.warnings]
     warnings += entities.shared(matcher, people)
     return Content(tuple(briefings), tuple(articles), tuple(standalone), tuple(notes), bundles,
@@ -185,15 +187,17 @@ def _bundle_on_disk(root: Path, path: str) -> Bundle:
                  if file.is_file() and file.name != BUNDLE and not file.name.startswith("."))
 
 
-def _stem(path: str) -> str:
+def _stem(path: str, config: SiteConfig) -> str:
     """Return the name a content file gives its page: a bundle's folder, else the file's."""
-    # A page bundle is named by its folder (articles/<folder>/, as in Hugo).
-    return path.removesuffix("/" + BUNDLE).rsplit("/", 1)[-1].removesuffix(".md")
+    # A page bundle is named by its folder (articles/<folder>/, as in Hugo); talks.ko.md is
+    # talks in Korean on a multilingual site.
+    stem = path.removesuffix("/" + BUNDLE).rsplit("/", 1)[-1].removesuffix(".md")
+    return languages.split_stem(stem, config)[0]
 
 
-def _slug(record: ParsedFile, mode: str, problems: list[Problem]) -> str | None:
-    stem = _stem(record.path)
-    if mode == "ascii" and "slug" not in record.values:
+def _slug(record: ParsedFile, config: SiteConfig, problems: list[Problem]) -> str | None:
+    stem = _stem(record.path, config)
+    if config.slugify == "ascii" and "slug" not in record.values:
         stem = slugs.slugify(stem, "ascii")
     slug = unicodedata.normalize("NFC", record.values.get("slug", stem))
     why = slugs.check(slug)
@@ -204,9 +208,9 @@ def _slug(record: ParsedFile, mode: str, problems: list[Problem]) -> str | None:
     return None
 
 
-def _briefing(record: ParsedFile, html: str, mode: str,
+def _briefing(record: ParsedFile, html: str, config: SiteConfig,
               problems: list[Problem]) -> Briefing | None:
-    slug = _slug(record, mode, problems)
+    slug = _slug(record, config, problems)
     v = record.values
     if slug is None:
         return None
@@ -216,11 +220,12 @@ def _briefing(record: ParsedFile, html: str, mode: str,
                     v.get("updated"), html, v.get("summary", ""))
 
 
-def _citable(briefings: list[Briefing]) -> dict[str, str]:
+def _citable(briefings: list[Briefing], config: SiteConfig) -> dict[str, str]:
     """Map each name an article may cite a briefing by to its slug: the slug or file name."""
     # With `slugify: ascii` briefings/한러-관계.md is served as halleo-gwangye;
     # articles citing it by its file name, as they did before the switch, keep working.
-    names = {unicodedata.normalize("NFC", _stem(b.source_path)): b.slug for b in briefings}
+    names = {unicodedata.normalize("NFC", _stem(b.source_path, config)): b.slug
+             for b in briefings}
     return names | {b.slug: b.slug for b in briefings}  # a slug never means another briefing
 
 
@@ -233,7 +238,7 @@ def _cite(ref: str, citable: Mapping[str, str], mode: str) -> str | None:
 def _article(record: ParsedFile, key: str, config: SiteConfig, citable: Mapping[str, str],
              site_files: set[str], problems: list[Problem]) -> Article | None:
     v = record.values
-    slug = _slug(record, config.slugify, problems)
+    slug = _slug(record, config, problems)
     picture = None
     if "picture" in v and slug is not None:
         picture = leaves.picture(record, routes.article(slug), site_files, problems)

@@ -10,7 +10,7 @@ from generator import i18n, json_feed, routes
 from generator.feeds import as_html, channel, clean, write_all
 from generator.fingerprint import Digester
 from generator.model import Article, Notice, Output, Page, Site
-from generator.output import Publisher
+from generator.output import Sink
 from generator.pages import FeedLink, links, page
 
 # The feeds' own words (patterns for str.format, never markup), English for a theme whose
@@ -70,7 +70,7 @@ def plan(site: Site, common: list[FeedLink], words: dict[str, str]) -> list[Page
                  lastmod=found[0].notice.date)]
 
 
-def publish(site: Site, digester: Digester, publisher: Publisher,
+def publish(site: Site, digester: Digester, publisher: Sink,
             words: dict[str, str]) -> int:
     """Stage the corrections feeds when what they show changed; return how many exist."""
     items = entries(site)[: site.config.feeds.items]

@@ -13,7 +13,7 @@ from generator.editions import Edition, Editions
 from generator.errors import Problem, ThemeError
 from generator.fingerprint import Digester
 from generator.model import Article, Briefing, Output, Page, Site
-from generator.output import Publisher
+from generator.output import Sink
 
 # A feed takes about 25 ms (50 items, each body made absolute): worth a process from two on.
 MIN_PER_JOB = 2
@@ -54,7 +54,7 @@ def render_feeds(site: Site, specs: list[feeds.FeedSpec], root: Path, store: Sto
         _JOB = None
 
 
-def publish_feeds(site: Site, digester: Digester, publisher: Publisher, store: Store,
+def publish_feeds(site: Site, digester: Digester, publisher: Sink, store: Store,
                   root: Path, jobs: int, words: dict[str, str]) -> int:
     """Stage the site, briefing and entity feeds whose items changed; return how many exist.
 
@@ -82,7 +82,7 @@ def publish_feeds(site: Site, digester: Digester, publisher: Publisher, store: S
 
 
 def publish_digest_feeds(site: Site, editions: Editions, digester: Digester,
-                         publisher: Publisher,
+                         publisher: Sink,
                          the_theme: theme.Theme, root: Path) -> int:
     """Stage the digest feeds (site-wide and per briefing) whose editions changed."""
     count = 0

@@ -5,9 +5,9 @@ from __future__ import annotations
 import unicodedata
 from typing import Any
 
-from generator import images, routes, slugs
+from generator import images, languages, routes, slugs
 from generator.errors import Problem
-from generator.model import Note, Picture, Standalone
+from generator.model import Note, Picture, SiteConfig, Standalone
 from generator.parse import ParsedFile
 from generator.scan import BUNDLE
 from generator.schema import suggest
@@ -16,11 +16,14 @@ PAGES = "content/pages/"
 NOTES = "content/digests/"
 
 
-def page(record: ParsedFile, key: str, mode: str, problems: list[Problem]) -> Standalone | None:
+def page(record: ParsedFile, key: str, config: SiteConfig, problems: list[Problem]
+         ) -> Standalone | None:
     """Make a page of its own; its address is its path under content/pages/."""
     v = record.values
+    mode = config.slugify
     rel = record.path.removeprefix(PAGES).removesuffix("/" + BUNDLE).removesuffix(".md")
     segments = rel.split("/")
+    segments[-1] = languages.split_stem(segments[-1], config)[0]  # about.ko.md: about
     if "slug" in v:
         segments[-1] = v["slug"]
     elif mode == "ascii":

@@ -69,6 +69,16 @@ class DeploySettings:
 
 
 @dataclass(frozen=True)
+class Language:
+    """One language of a multilingual site (site.yaml `languages:`)."""
+
+    code: str  # a BCP 47 tag: "en", "ko"
+    title: str = ""  # the site's name in it ("" : the site's title)
+    description: str = ""
+    path: str = ""  # its folder under the site root: "" (at the root) or e.g. "ko"
+
+
+@dataclass(frozen=True)
 class SiteConfig:
     """The validated contents of `site.yaml`."""
 
@@ -92,6 +102,11 @@ class SiteConfig:
     related: int = 5  # articles in each article page's "Related coverage"; 0: none
     import_folder: str = "articles/imported"  # import.folder: under content/, for drafts
     import_furniture: tuple[str, ...] = ()  # import.furniture: the site's own furniture lines
+    # The site's languages, the default first (empty: one language, `language`, as ever).
+    languages: tuple[Language, ...] = ()
+    # In one language's own config: the whole site's base URL, where the theme's assets and
+    # the site's own files live ("": the same as base_url).
+    root_url: str = ""
     feeds: FeedSettings = field(default_factory=FeedSettings)
     digests: DigestSettings = field(default_factory=DigestSettings)
 
@@ -102,9 +117,18 @@ class SiteConfig:
     @property
     def base_path(self) -> str:
         """Return the URL path prefix of the site, always ending in a slash."""
-        rest = self.base_url.split("://", 1)[1]
-        slash = rest.find("/")
-        return rest[slash:] if slash >= 0 else "/"
+        return _path_of(self.base_url)
+
+    @property
+    def root_path(self) -> str:
+        """Return the URL path of the whole site (of all its languages), ending in a slash."""
+        return _path_of(self.root_url or self.base_url)
+
+
+def _path_of(url: str) -> str:
+    rest = url.split("://", 1)[1]
+    slash = rest.find("/")
+    return rest[slash:] if slash >= 0 else "/"
 
 
 @dataclass(frozen=True)
@@ -179,6 +203,8 @@ class Article:
     positions: tuple[Position, ...] = ()  # its front matter's claims, in the order written
     key_development: bool = False  # front matter `key: true`
     events: tuple[Event, ...] = ()  # events its front matter adds to the timelines
+    lang: str = ""  # the language it is written in ("": the site's)
+    translation: str = ""  # what its translations share (multilingual sites), else ""
 
     @property
     def path(self) -> str:
@@ -199,6 +225,8 @@ class Briefing:
     html: str
     lede: str = ""  # the summary the editor wrote, shown above the overview; never derived
     events: tuple[Event, ...] = ()  # events its front matter adds to its timeline
+    lang: str = ""  # the language it is written in ("": the site's)
+    translation: str = ""  # what its translations share (multilingual sites), else ""
 
     @property
     def path(self) -> str:
@@ -219,6 +247,8 @@ class Standalone:
     key: str  # the parse cache key of its body
     updated: datetime | None = None
     draft: bool = False  # published only with --drafts
+    lang: str = ""  # the language it is written in ("": the site's)
+    translation: str = ""  # what its translations share (multilingual sites), else ""
 
     @property
     def path(self) -> str:

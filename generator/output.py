@@ -18,6 +18,7 @@ import shutil
 import tempfile
 from collections.abc import Iterable, Mapping
 from pathlib import Path
+from typing import Protocol
 
 from generator.errors import OutputError
 from generator.ledger import (
@@ -328,3 +329,29 @@ class Publisher:
         if self.cache_dir is not None and journal_path(self.cache_dir, self.out).exists():
             return  # publishing had begun: the next build completes it from the journal
         shutil.rmtree(self.staging, ignore_errors=True)
+
+
+class Sink(Protocol):
+    """Where a stage puts the files it makes: the publisher, or a folder of it."""
+
+    def unchanged(self, path: str, digest: str) -> bool:
+        """Tell whether the output holds this file for this digest (and keep it)."""
+
+    def write(self, path: str, data: bytes, digest: str) -> None:
+        """Stage a file."""
+
+
+@dataclasses.dataclass(frozen=True)
+class Within:
+    """A publisher seen from one of its folders (a language's): paths are relative to it."""
+
+    publisher: Publisher
+    folder: str
+
+    def unchanged(self, path: str, digest: str) -> bool:
+        """Tell whether the output holds this file for this digest (and keep it)."""
+        return self.publisher.unchanged(self.folder + path, digest)
+
+    def write(self, path: str, data: bytes, digest: str) -> None:
+        """Stage a file."""
+        self.publisher.write(self.folder + path, data, digest)

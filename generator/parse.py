@@ -65,6 +65,8 @@ ARTICLE_FIELDS = {
     "events": Field(events.entries),
     # Where an imported draft came from, with its original text: never published.
     "import": Field(mapping),
+    "lang": Field(lambda v: _language(v)),  # its language (file.ko.md says it too)
+    "translation_key": Field(nonempty),  # links translations whose paths differ
     "extra": Field(mapping),
 }
 BRIEFING_FIELDS = {
@@ -73,6 +75,8 @@ BRIEFING_FIELDS = {
     "weight": Field(whole),
     "updated": Field(_raw),
     "events": Field(events.entries),
+    "lang": Field(lambda v: _language(v)),
+    "translation_key": Field(nonempty),
 }
 
 
@@ -84,6 +88,8 @@ PAGE_FIELDS = {
     "slug": Field(text),
     "updated": Field(_raw),
     "draft": Field(flag),
+    "lang": Field(lambda v: _language(v)),
+    "translation_key": Field(nonempty),
 }
 NOTE_FIELDS: dict[str, Field] = {}  # a note is Markdown; front matter is optional
 

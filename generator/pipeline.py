@@ -15,34 +15,26 @@ from typing import cast
 
 from generator import (
     body_edits,
-    corrections,
-    feeds,
     freshness,
     i18n,
-    pages,
+    parts,
+    publishing,
     routes,
-    search,
     site_files,
     theme,
-    timeline_pages,
 )
 from generator.cache import Store
-from generator.claim_pages import claim_pages
 from generator.config import TITLE_SAMPLE
 from generator.content import parse_settings, read_content
 from generator.decide import Facts, Plan, decide
-from generator.digest_pages import plan_digests
 from generator.editions import WORDS, Editions, cut_all
-from generator.entity_pages import entity_pages
-from generator.errors import ContentError, Interrupted, Problem
-from generator.feed_render import feed_words, publish_digest_feeds, publish_feeds
+from generator.errors import ContentError, Interrupted
 from generator.fingerprint import Digester, of_bytes
 from generator.ledger import Record, recorded_warnings
-from generator.model import BuildResult, Page, Site, SiteConfig
+from generator.model import BuildResult, Site, SiteConfig
 from generator.output import Publisher, rewrite_summary
-from generator.render import Job, render_changed
 from generator.scan import Found
-from generator.site import assemble, status
+from generator.site import status
 from generator.sitemap import robots, sitemap
 
 Progress = Callable[[str, int, int], None]
@@ -134,56 +126,47 @@ def run(inputs: Inputs, settings: Settings, plan: Plan, store: Store, started: f
                                _held(states), plan.reason, recorded_warnings(previous))
         summary["structure"] = structure
         summary["bodies"] = body_edits.bodies(content.articles)
-        try:
-            site = assemble(config, content, options.drafts, now, options.future)
-        except ContentError as exc:
-            raise ContentError([*content.problems, *exc.problems]) from None
-        editions = cut_all(site, now, options.include_current,
-                           i18n.patterns(the_theme.layers, config.language, WORDS,
-                                         {**TITLE_SAMPLE, "name": config.title}, root))
-        fixes = corrections.words(the_theme.layers, config.language, root)
-        problems = [*content.problems, *site.problems,
-                    *site_files.check_notes(site, editions, now)]
+        made = parts.make(config, content, options.drafts, now, options.future,
+                          lambda site: _editions(site, now, options, the_theme, root))
+        problems = [*content.problems, *(p for part in made for p in part.site.problems),
+                    *(p for part in made
+                      for p in site_files.check_notes(part.site, part.editions, now))]
+        own_robots = any(path == routes.ROBOTS for path, _, _ in content.statics)
         if problems:  # every problem at once: the addresses too, before nothing is kept
-            planned = plan_all(site, editions, fixes)
-            own_robots = any(path == routes.ROBOTS for path, _, _ in site.files)
-            raise ContentError(problems + _collisions(site, editions, planned, statics, root,
-                                                      own_robots))
+            raise ContentError(problems + publishing.plan_parts(
+                made, config, the_theme.layers, root, content.statics, statics,
+                own_robots)[1])
         summary["warnings"] = sorted(str(w) for w in content.warnings)
-        if options.cache:
+        single = len(made) == 1 and made[0].language is None
+        site, editions = made[0].site, made[0].editions
+        if options.cache and single:
             body_edits.save(store, inputs.frame, structure, inputs.found, states, content,
                             site, editions)
-        if plan.work == "bodies":
+        if plan.work == "bodies" and single:
             publisher = Publisher(out, existing, inputs.record, True, inputs.cache_dir)
             return _bodies_only(publisher, site, editions, summary, inputs, options, store,
                                 started, timings, _held(states), plan)
-        planned = plan_all(site, editions, fixes)
-        own_robots = any(path == routes.ROBOTS for path, _, _ in site.files)
-        problems = _collisions(site, editions, planned, statics, root, own_robots)
+        per_part, problems = publishing.plan_parts(made, config, the_theme.layers, root,
+                                                   content.statics, statics, own_robots)
         if problems:
             raise ContentError(problems)
+        planned = [page for own in per_part for page in own]
         lap("plan")
         publisher = Publisher(out, existing, inputs.record, options.cache, inputs.cache_dir)
-        render_changed(Job(the_theme, planned, digester, root, store, config), publisher,
-                       options.jobs, options.progress)
+        stage = publishing.Stage(the_theme, digester, root, store,
+                                 inputs.cache_dir if options.cache else None, options.jobs,
+                                 options.progress, options.refresh_search)
+        feed_count = sum(publishing.publish_part(part, own, publisher, stage)
+                         for part, own in zip(made, per_part, strict=True))
         lap("render")
-        feed_count = publish_feeds(site, digester, publisher, store, root, options.jobs,
-                                   feed_words(the_theme.layers, config.language, root))
-        feed_count += publish_digest_feeds(site, editions, digester, publisher, the_theme,
-                                           root)
-        feed_count += corrections.publish(site, digester, publisher, fixes)
-        timeline_pages.publish(site, digester, publisher,
-                               timeline_pages.words(the_theme.layers, config.language, root))
-        lap("feeds")
-        if config.search:
-            search.update_index(publisher, search.shard_of(site), options.refresh_search,
-                                options.jobs)
-        for extra in [sitemap(config, planned)] + ([] if own_robots else [robots(config)]):
+        alternates = parts.sitemap_alternates(planned)
+        for extra in ([sitemap(config, planned, alternates)]
+                      + ([] if own_robots else [robots(config)])):
             digest = of_bytes(extra.data)
             if not publisher.unchanged(extra.path, digest):
                 publisher.write(extra.path, extra.data, digest)
-        site_files.publish(site, publisher, root, inputs.cache_dir if options.cache else None,
-                           options.jobs)
+        if not single:  # the site's own files, once, at the root of every language
+            site_files.publish_statics(content.statics, publisher)
         for path, data, digest in statics:
             if not publisher.unchanged(path, digest):
                 publisher.write(path, data, digest)
@@ -203,39 +186,17 @@ def run(inputs: Inputs, settings: Settings, plan: Plan, store: Store, started: f
     finally:
         store.close()
     return BuildResult(len(planned), feed_count, changed, time.perf_counter() - started,
-                       str(out), tuple(timings), site.held_back, plan.reason,
+                       str(out), tuple(timings), _held(states), plan.reason,
                        recorded_warnings(summary))
 
 
-def plan_all(site: Site, editions: Editions, fixes: dict[str, str]) -> list[Page]:
-    """Plan every page: the site's, the digests', entities', claims', timelines, corrections."""
-    common = pages.common_feeds(site, editions)
-    return (pages.plan(site, editions) + plan_digests(site, editions)
-            + entity_pages(site, common) + claim_pages(site, common)
-            + timeline_pages.timeline_pages(site, common)
-            + corrections.plan(site, common, fixes))
-
-
-def _collisions(site: Site, editions: Editions, planned: list[Page],
-                statics: tuple[tuple[str, bytes, str], ...], root: Path, own_robots: bool
-                ) -> list[Problem]:
-    """Report the site's own files that would land where the build writes."""
-    return site_files.check_collisions(
-        site, generated_paths(site, editions, planned, statics, own_robots), root)
-
-
-def generated_paths(site: Site, editions: Editions, planned: list[Page],
-               statics: tuple[tuple[str, bytes, str], ...], own_robots: bool) -> list[str]:
-    """Return every path the build writes itself (the search index aside)."""
-    paths = [p.path for p in planned] + [path for path, _, _ in statics]
-    paths += [f for spec in feeds.specs(site) for f in routes.feed_files(spec.path)]
-    paths += timeline_pages.json_files(site)
-    if corrections.entries(site):
-        paths += list(routes.feed_files(routes.CORRECTIONS))
-    scopes = [""] + [b.path for b in site.briefings if editions.by_briefing.get(b.slug)]
-    if editions.site:
-        paths += [f for scope in scopes for f in routes.feed_files(routes.digests(scope))]
-    return paths + [routes.SITEMAP] + ([] if own_robots else [routes.ROBOTS])
+def _editions(site: Site, now: datetime, options: Settings, the_theme: theme.Theme,
+              root: Path) -> Editions:
+    """Cut a site's digest editions, titled in its language."""
+    config = site.config
+    return cut_all(site, now, options.include_current,
+                   i18n.patterns(the_theme.layers, config.language, WORDS,
+                                 {**TITLE_SAMPLE, "name": config.title}, root))
 
 
 def _summary(digester: Digester, inputs: Inputs, states: list[str],

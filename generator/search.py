@@ -68,9 +68,13 @@ def shard_of(site: Site) -> list[tuple[str, str]]:
 
 
 def update_index(publisher: Publisher, pages: Sequence[tuple[str, str]],
-                 refresh: bool = True, jobs: int = 1) -> None:
-    """Index each shard of (page path, shard key) pages whose page digests changed."""
-    previous = {path: d for path, d in publisher.previous.items() if path.startswith(FOLDER)}
+                 refresh: bool = True, jobs: int = 1, folder: str = FOLDER) -> None:
+    """Index each shard of (page path, shard key) pages whose page digests changed.
+
+    `folder` holds the index: each language of a multilingual site has its own (ko/pagefind/).
+    """
+    listing_path = folder + "shards.json"
+    previous = {path: d for path, d in publisher.previous.items() if path.startswith(folder)}
     if not refresh and previous and all(publisher.holds(p, d) for p, d in previous.items()):
         for path, digest in previous.items():
             publisher.unchanged(path, digest)  # the preview keeps its first index
@@ -80,14 +84,13 @@ def update_index(publisher: Publisher, pages: Sequence[tuple[str, str]],
         if not _KEY.fullmatch(key):
             raise ValueError(f"search shard key {key!r} is not a plain folder name")
         shards.setdefault(key, []).append(path)
-    ours = {SHARDS}
+    ours = {listing_path}
     version = _version() if shards else ""
     by_shard: dict[str, list[str]] = {}  # the previous files of each shard, found in one pass
     for path in previous:
-        by_shard.setdefault(path[len(FOLDER):].partition("/")[0], []).append(path)
+        by_shard.setdefault(path[len(folder):].partition("/")[0], []).append(path)
     todo: list[tuple[str, str, list[tuple[str, Path]]]] = []  # folder, digest, pages
     for key, paths in sorted(shards.items()):
-        folder = f"{FOLDER}{key}/"
         digest = _shard_digest(publisher, version, paths)
         old = by_shard.get(key, [])
         if old and all(publisher.holds(path, digest) for path in old):
@@ -95,22 +98,23 @@ def update_index(publisher: Publisher, pages: Sequence[tuple[str, str]],
                 publisher.unchanged(path, digest)
             ours.update(old)
             continue
-        todo.append((folder, digest, [(p, _page_file(publisher, p)) for p in paths]))
+        todo.append((f"{folder}{key}/", digest,
+                     [(p, _page_file(publisher, p)) for p in paths]))
     # Pagefind indexes in processes of its own: up to `jobs` shards at once, as long as they
     # hold no more than AT_ONCE pages together (Pagefind takes about 0.3 MB a page), written
     # in order as they come (a shard's bundle is held only until it is staged).
     largest = max((len(pages) for _, _, pages in todo), default=1)
     with ThreadPoolExecutor(max_workers=max(1, min(jobs, AT_ONCE // largest))) as pool:
         bundles = pool.map(lambda shard: index_pages(shard[2], shard[0]), todo)
-        for (folder, digest, _), files in zip(todo, bundles, strict=True):
+        for (shard, digest, _), files in zip(todo, bundles, strict=True):
             for name, data in files:
-                publisher.write(folder + name, data, digest)
-                ours.add(folder + name)
+                publisher.write(shard + name, data, digest)
+                ours.add(shard + name)
     listing = json.dumps({"shards": sorted(shards, reverse=True)}).encode() + b"\n"
-    if not publisher.unchanged(SHARDS, of_bytes(listing)):
-        publisher.write(SHARDS, listing, of_bytes(listing))
+    if not publisher.unchanged(listing_path, of_bytes(listing)):
+        publisher.write(listing_path, listing, of_bytes(listing))
     # Files of rebuilt or dropped shards that a caller recorded as kept are not kept.
-    for path in [p for p in publisher.manifest if p.startswith(FOLDER) and p not in ours]:
+    for path in [p for p in publisher.manifest if p.startswith(folder) and p not in ours]:
         del publisher.manifest[path]
 
 

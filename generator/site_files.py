@@ -10,7 +10,7 @@ from generator import images, routes, slugs
 from generator.editions import Editions, key_of, period_start, zone_of
 from generator.errors import ContentError, Problem, display_path
 from generator.model import Site
-from generator.output import Publisher
+from generator.output import Sink
 from generator.schema import suggest
 
 
@@ -63,7 +63,14 @@ def check_collisions(site: Site, generated: Iterable[str], root: Path) -> list[P
     return problems
 
 
-def publish(site: Site, publisher: Publisher, root: Path, cache_dir: Path | None,
+def publish_statics(files: Iterable[tuple[str, str, str]], publisher: Sink) -> None:
+    """Stage the site's own files (static/) that changed: (output path, file, digest)."""
+    for path, file, digest in files:
+        if not publisher.unchanged(path, digest):
+            publisher.write(path, Path(file).read_bytes(), digest)
+
+
+def publish(site: Site, publisher: Sink, root: Path, cache_dir: Path | None,
             jobs: int) -> None:
     """Stage the files that changed, and the resized copies of images that changed."""
     for path, file, digest in site.files:

@@ -8,6 +8,7 @@ can extend the original with `{% extends "theme:article.html" %}`.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import traceback
 from collections.abc import Callable
@@ -108,6 +109,14 @@ def load_theme(site_root: Path, config: SiteConfig, cache_dir: Path | None = Non
                  partial(_environment, site_root, config, chain, layers, assets, cache_dir))
 
 
+def for_config(the_theme: Theme, site_root: Path, config: SiteConfig,
+               cache_dir: Path | None = None) -> Theme:
+    """Return the theme set up for another config: one language's site of a multilingual one."""
+    return dataclasses.replace(the_theme, make_env=partial(
+        _environment, site_root, config, _chain(site_root, config.theme), the_theme.layers,
+        the_theme.assets, cache_dir))
+
+
 def _environment(site_root: Path, config: SiteConfig, chain: list[Path],
                  layers: tuple[Path, ...], assets: dict[str, str],
                  cache_dir: Path | None) -> jinja2.Environment:
@@ -148,7 +157,11 @@ def _environment(site_root: Path, config: SiteConfig, chain: list[Path],
         # Absolute URLs are URIs (percent-encoded): feeds, emails and the canonical link
         # carry them to programs that do not all read IRIs.
         absolute=config.permalink,
-        asset=_asset_url(assets, base_path),
+        # The theme's files and the site's own (static/) live at the root of the whole site,
+        # under no language's prefix.
+        asset=_asset_url(assets, config.root_path),
+        root_url=lambda path: config.root_path + path,
+        language_name=_language_name,
         t=i18n.translator(layers, config.language),
         text_direction=i18n.direction(config.language),
     )
@@ -258,6 +271,12 @@ def _memo(env: jinja2.Environment) -> Callable[..., Markup]:
         return done[key]
 
     return memo
+
+
+def _language_name(code: str) -> str:
+    """Name a language in itself, as a language switcher does: English, 한국어, Русский."""
+    name = dates.locale(code).get_display_name() or code
+    return name[:1].upper() + name[1:]
 
 
 def _asset_url(assets: dict[str, str], base_path: str) -> Callable[[str], str]:

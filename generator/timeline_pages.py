@@ -7,7 +7,7 @@ from pathlib import Path
 from generator import i18n, routes, timelines
 from generator.fingerprint import Digester
 from generator.model import Page, Site
-from generator.output import Publisher
+from generator.output import Sink
 from generator.pages import HOME, Crumb, FeedLink, page
 
 
@@ -47,7 +47,7 @@ def json_files(site: Site) -> list[str]:
                if timelines.of_entity(site, e.slug, events)])
 
 
-def publish(site: Site, digester: Digester, publisher: Publisher,
+def publish(site: Site, digester: Digester, publisher: Sink,
             words: dict[str, str]) -> int:
     """Stage each briefing's and entity's timeline.json whose entries changed; count them."""
     events = timelines.events_by_entity(site)

@@ -214,7 +214,8 @@ ERROR_CASES = [
                  id="briefing-missing-title"),
     pytest.param({"content/briefings/alpha.md": "---\ntitle: Alpha\ncolour: red\n---\nText.\n"},
                  [("content/briefings/alpha.md:3", "unknown key 'colour'; allowed keys: "
-                                                   "events, summary, title, updated, weight")],
+                                                   "events, lang, summary, title, translation_key, "
+                                                   "updated, weight")],
                  id="briefing-unknown-key"),
     # --- templates ---
     pytest.param(template_line("{% if %}"),

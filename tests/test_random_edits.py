@@ -165,7 +165,7 @@ ANCHORS = {
     "article.html": [MAIN], "index.html": [MAIN], "tag.html": [MAIN],
     "briefing.html": [MAIN], "digest.html": [MAIN],
     "macros.html": [('<article class="entry">\n', False), ("{% endmacro %}", True)],
-    "entry.html": [('<article class="entry">\n', False)],
+    "entry.html": [('<{{ heading }} class="entry-title">', True)],
     "briefing_links.html": [("{% endfor %}", True)],
     "digest_body.html": [('<div class="edition">\n', False)],
     "email.html": [("</body>", True)],
