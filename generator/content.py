@@ -94,7 +94,9 @@ def read_content(root: Path, config: SiteConfig, store: Store, found: Found, job
     parsed = _parse(first, settings, bundles, store, jobs, progress)
     profiles = [(r, body_html(root, config, r.kind, r.path, key, store))
                 for key, r in ((key, parsed[key]) for key, _, _ in first) if r.usable]
+    profiles, versions = languages.entity_versions(profiles, config, problems)
     people = entities.from_records(profiles, config.language, problems)
+    people = languages.with_versions(people, versions, problems)
     matcher = entities.matcher(people)
     if matcher is not None:
         settings = dataclasses.replace(settings, names=matcher.digest)

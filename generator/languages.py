@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from generator import dates, routes
 from generator.errors import Problem
-from generator.model import Article, Briefing, Language, SiteConfig, Standalone
+from generator.model import Article, Briefing, Entity, Language, SiteConfig, Standalone
 from generator.scan import BUNDLE
 from generator.schema import Invalid, mapping, suggest, text
 
@@ -149,3 +149,48 @@ def assign(config: SiteConfig, records: Mapping[str, ParsedFile], briefings: lis
                 f"'{key.split(':', 1)[1]}', so it translates nothing; give its "
                 "translation the same key, or remove it")))
     return found
+
+
+Profiles = list[tuple["ParsedFile", str]]  # an entity file's record and its profile's HTML
+
+
+def entity_versions(profiles: Profiles, config: SiteConfig, problems: list[Problem]
+                    ) -> tuple[Profiles, dict[str, list[tuple[str, ParsedFile, str]]]]:
+    """Split entity files into the entities and their translations (russia.ko.md), by id."""
+    if not config.languages:
+        return profiles, {}
+    codes = [language.code for language in config.languages]
+    own: Profiles = []
+    versions: dict[str, list[tuple[str, ParsedFile, str]]] = {}
+    for record, html in profiles:
+        stem, suffix = split_stem(record.path.rsplit("/", 1)[-1].removesuffix(".md"), config)
+        if suffix is None:
+            own.append((record, html))
+        elif suffix not in codes:
+            problems.append(Problem(record.path, None, (
+                f"its language suffix '.{suffix}' is not one of the site's languages "
+                f"({', '.join(codes)}); add {suffix} to languages: in site.yaml or rename it")))
+        else:
+            versions.setdefault(stem, []).append((suffix, record, html))
+    return own, versions
+
+
+def with_versions(people: list[Entity], versions: dict[str, list[tuple[str, ParsedFile, str]]],
+                  problems: list[Problem]) -> list[Entity]:
+    """Give each entity its translations: their names, descriptions and profiles."""
+    known = {e.slug: e for e in people}
+    for slug, found in versions.items():
+        if slug not in known:
+            problems += [Problem(record.path, None, (
+                f"translates the entity '{slug}', but content/entities/{slug}.md does not "
+                "exist; create it, or rename this file")) for _, record, _ in found]
+    done = []
+    for entity in people:
+        own = sorted(versions.get(entity.slug, ()), key=lambda item: item[0])
+        names = list(entity.names)
+        for code, record, _ in own:
+            names += [(code, name) for lang, name in record.values.get("name", ())
+                      if (code, name) not in names and lang in ("", code)]
+        done.append(replace(entity, names=tuple(names), versions=tuple(
+            (code, record.values.get("description", ""), html) for code, record, html in own)))
+    return done

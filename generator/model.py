@@ -273,6 +273,9 @@ class Entity:
     description: str
     member_of: str  # another entity's slug, or ""
     html: str  # the editor's profile
+    # Its profile in other languages (<id>.ko.md on a multilingual site): (language,
+    # description, profile HTML).
+    versions: tuple[tuple[str, str, str], ...] = ()
 
     @property
     def name(self) -> str:

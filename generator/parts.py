@@ -66,9 +66,14 @@ def contents(config: SiteConfig, content: Content) -> list[Split]:
 
 
 def _named_in(entity: Entity, code: str) -> Entity:
-    """Put an entity's name in this language first (its name there, when it has one)."""
+    """Put an entity's name in this language first, and its profile there when it has one."""
     names = sorted(entity.names, key=lambda pair: pair[0] != code)  # stable otherwise
-    return dataclasses.replace(entity, names=tuple(names))
+    entity = dataclasses.replace(entity, names=tuple(names))
+    for lang, description, html in entity.versions:
+        if lang == code:
+            entity = dataclasses.replace(entity, description=description or entity.description,
+                                         html=html)
+    return entity
 
 
 def make(config: SiteConfig, content: Content, drafts: bool, now: datetime, future: bool,
