@@ -82,11 +82,13 @@ def _check(root: Path, config: SiteConfig, the_theme: theme.Theme, store: Store,
     except SiteError as exc:
         return errors + exc.problems, warnings
     errors += clashes
+    produced: set[str] = set()
     for part, planned in zip(made, per_part, strict=True):
         site, editions = part.site, part.editions
         errors += [*site.problems, *check_notes(site, editions, now)]
         own = [dataclasses.replace(page, path=page.path[len(part.prefix):]) for page in planned]
         generated = generated_paths(site, editions, own, statics, own_robots)
+        produced |= {part.prefix + path for path in _produced(site, generated)}
         if not errors:  # the build renders only a site without problems
             try:
                 part_theme = (the_theme if part.language is None
@@ -96,12 +98,17 @@ def _check(root: Path, config: SiteConfig, the_theme: theme.Theme, store: Store,
                              feed_words(the_theme.layers, site.config.language, root))
             except SiteError as exc:
                 errors += exc.problems
+    produced |= {path for path, _, _ in content.statics}
+    # Links are followed from the site's root: a Korean page may link to an English one.
+    for part in made:
+        site = part.site
         shown = {a.key for a in site.articles_and_expired}
-        held = {a.path: a.source_path for a in content.articles
-                if a.key not in shown and a.lang == (part.language.code if part.language
-                                                     else a.lang)}
-        warnings += check_rules.broken_references(_published(root, site), _produced(
-            site, generated), site.config, held)
+        held = {part.prefix + a.path: a.source_path for a in content.articles
+                if a.key not in shown and (part.language is None
+                                           or a.lang == part.language.code)}
+        files = [dataclasses.replace(file, page=part.prefix + file.page)
+                 for file in _published(root, site)]
+        warnings += check_rules.broken_references(files, produced, config, held, part.prefix)
     return errors, warnings
 
 

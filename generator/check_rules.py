@@ -53,10 +53,12 @@ def read_markdown(root: Path, path: str, page: str) -> Markdown | None:
 
 
 def broken_references(files: Iterable[Markdown], produced: set[str], config: SiteConfig,
-                      held: dict[str, str]) -> list[Problem]:
+                      held: dict[str, str], prefix: str = "") -> list[Problem]:
     """Report Markdown links and images to site paths that no page or file of the build makes.
 
-    `held` maps the folders of articles this build leaves out to their files.
+    `held` maps the folders of articles this build leaves out to their files. `prefix` is
+    the folder of the files' language on a multilingual site, where `/x/` leads; paths are
+    then all from the site's root, and `config` is the whole site's.
     """
     problems = []
     folders = sorted({p.removesuffix(routes.PAGE) for p in produced if p.endswith(routes.PAGE)})
@@ -66,7 +68,7 @@ def broken_references(files: Iterable[Markdown], produced: set[str], config: Sit
             name = bundles.local_name(url)
             if name is not None and (kind == "image" or "." in name.rsplit("/", 1)[-1]):
                 continue  # a file beside the page: the build itself refuses a missing one
-            target = _site_path(url, file.page)
+            target = _site_path(url, file.page, prefix)
             if target is None:
                 where = "the site's folder" if config.base_path == "/" else config.base_path
                 message = f"{kind} '{url}' leads outside {where}; fix the address"
@@ -87,11 +89,11 @@ def broken_references(files: Iterable[Markdown], produced: set[str], config: Sit
     return problems
 
 
-def _site_path(url: str, page: str) -> str | None:
+def _site_path(url: str, page: str, prefix: str = "") -> str | None:
     """Return the site path a Markdown URL leads to (no query or fragment), None if outside."""
     path = urlsplit(url).path
     if url.startswith("/"):
-        return path.lstrip("/")
+        return prefix + path.lstrip("/")
     joined = posixpath.normpath(posixpath.join(page or ".", path))
     if joined == ".." or joined.startswith("../"):
         return None

@@ -28,8 +28,13 @@ def test_example_site_builds_valid_pages_and_feeds(tmp_path: Path) -> None:
     result = build(REPO, "--output", str(out))
     assert result.exit_code == 0, result.output
     assert re.search(r"Built \d+ pages and \d+ feeds .* in \d+\.\d+ s", result.output)
-    briefings = sorted(p.stem for p in (REPO / "content" / "briefings").glob("*.md"))
+    # English at the root; the Korean versions (.ko.md) under ko/.
+    briefings = sorted(p.stem for p in (REPO / "content" / "briefings").glob("*.md")
+                       if "." not in p.stem)
     assert len(briefings) >= 3
+    assert (out / "ko/briefings/korea-russia/index.html").is_file()
+    korean = (out / "ko/index.html").read_text()
+    assert '<html lang="ko"' in korean and 'href="/ko/briefings/korea-russia/"' in korean
     front = (out / "index.html").read_text()
     for slug in briefings:
         assert (out / "briefings" / slug / "index.html").is_file()
