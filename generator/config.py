@@ -107,6 +107,7 @@ SITE_FIELDS = {
     "import": Field(mapping),
     "languages": Field(mapping),  # checked by languages.parse with default_language
     "default_language": Field(_language),
+    "show_untranslated": Field(flag),
 }
 FEED_FIELDS = {"items": Field(positive), "full_content": Field(flag)}
 PERIODS = ("daily", "weekly", "monthly")

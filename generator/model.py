@@ -104,6 +104,8 @@ class SiteConfig:
     import_furniture: tuple[str, ...] = ()  # import.furniture: the site's own furniture lines
     # The site's languages, the default first (empty: one language, `language`, as ever).
     languages: tuple[Language, ...] = ()
+    # List each language's untranslated articles in the other languages' lists too, marked.
+    show_untranslated: bool = False
     # In one language's own config: the whole site's base URL, where the theme's assets and
     # the site's own files live ("": the same as base_url).
     root_url: str = ""

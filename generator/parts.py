@@ -49,12 +49,16 @@ def contents(config: SiteConfig, content: Content) -> list[Split]:
         return [(None, config, content)]
     default = config.languages[0].code
     found: list[Split] = []
+    has = {(a.translation, a.lang) for a in content.articles}
     for language in config.languages:
         code = language.code
+        # Guests: another language's articles with no version in this one, when asked for.
+        guests = tuple(a for a in content.articles if config.show_untranslated
+                       and a.lang != code and (a.translation, code) not in has)
         found.append((language, languages.for_language(config, language), dataclasses.replace(
             content,
             briefings=tuple(b for b in content.briefings if b.lang == code),
-            articles=tuple(a for a in content.articles if a.lang == code),
+            articles=tuple(a for a in content.articles if a.lang == code) + guests,
             pages=tuple(p for p in content.pages if p.lang == code),
             # Editors' notes are written in the default language; the site's own files
             # (static/) are published once, at the root, not under each prefix.
@@ -119,7 +123,7 @@ def link(parts: list[tuple[Part, list[Page]]], config: SiteConfig) -> list[list[
         assert part.language is not None
         configs[part.language.code] = part.site.config
         for page in planned:
-            if page.kind == "html" and page.listed:
+            if page.kind == "html" and page.listed and not _guest(page, part.language.code):
                 where.setdefault(identity(page, part), {})[part.language.code] = \
                     page.context.get("page_path", "")
     done = []
@@ -127,11 +131,22 @@ def link(parts: list[tuple[Part, list[Page]]], config: SiteConfig) -> list[list[
         assert part.language is not None
         own = []
         for page in planned:
-            found = where.get(identity(page, part), {}) if page.listed else {}
+            guest = _guest(page, part.language.code)
+            found = where.get(identity(page, part), {}) if page.listed and not guest else {}
             page.context.update(_links(part.language.code, found, configs, config))
+            if guest:  # a copy for this language's readers: the original is canonical
+                page.context["canonical_url"] = configs[guest].permalink(
+                    page.context.get("page_path", ""))
+                page = dataclasses.replace(page, listed=False)
             own.append(dataclasses.replace(page, path=part.prefix + page.path))
         done.append(own)
     return done
+
+
+def _guest(page: Page, code: str) -> str:
+    """Return the language of an article shown in another language's site, else ""."""
+    article = page.context.get("article") if page.template == "article.html" else None
+    return article.lang if article is not None and article.lang != code else ""
 
 
 def _links(code: str, found: dict[str, str], configs: dict[str, SiteConfig],

@@ -162,6 +162,7 @@ def _environment(site_root: Path, config: SiteConfig, chain: list[Path],
         asset=_asset_url(assets, config.root_path),
         root_url=lambda path: config.root_path + path,
         language_name=_language_name,
+        site_language=config.language,  # for templates rendered without the page's context
         t=i18n.translator(layers, config.language),
         text_direction=i18n.direction(config.language),
     )
