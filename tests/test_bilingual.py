@@ -200,6 +200,29 @@ def test_untranslated_pages_have_no_alternates(site: Path) -> None:
         "x-default": BASE + "articles/talks/"}
 
 
+def test_json_ld_and_dates_are_in_the_page_language(site: Path) -> None:
+    said = 0
+    for rel in html_pages(site):
+        doc = parse(site / rel)
+        for script in doc.xpath("//script[@type='application/ld+json']"):
+            data = json.loads(script.text)
+            if "inLanguage" in data:
+                said += 1
+                assert data["inLanguage"] == doc.get("lang"), rel
+    assert said >= 4
+    ko_dates = [t.text_content() for t in parse(site / "ko/articles/talks/index.html").xpath(
+        "//main//time")]
+    assert ko_dates and all("2025년 12월" in text for text in ko_dates), ko_dates
+    en_dates = [t.text_content() for t in parse(site / "articles/talks/index.html").xpath(
+        "//main//time")]
+    assert en_dates and all("December" in text or "Dec" in text for text in en_dates), en_dates
+
+
+def test_entity_pages_use_each_language_s_name(site: Path) -> None:
+    assert parse(site / "entities/russia/index.html").xpath("//h1")[0].text_content() == "Russia"
+    assert parse(site / "ko/entities/russia/index.html").xpath("//h1")[0].text_content() == "러시아"
+
+
 # --- the language switcher ----------------------------------------------------------
 
 
@@ -417,14 +440,37 @@ def test_incremental_builds_equal_fresh_builds(tmp_path: Path) -> None:
     assert (out / "articles/ferry/index.html").is_file()
     assert not (out / "ko/articles/ferry").exists()
 
-    talks_ko.unlink()
+    denial = root / "content/articles/denial.md"
+    denial.rename(denial.with_name("denial.ko.md"))  # moved to the Korean site
     assert build(root).exit_code == 0
     assert tree_digest(out) == fresh(root, tmp_path, "f3")
+    assert (out / "ko/articles/denial/index.html").is_file()
+    assert not (out / "articles/denial").exists()
+    assert DENIAL_EN in (out / "ko/feed.xml").read_text(encoding="utf-8")
+    assert DENIAL_EN not in (out / "feed.xml").read_text(encoding="utf-8")
+
+    talks_ko.unlink()
+    assert build(root).exit_code == 0
+    assert tree_digest(out) == fresh(root, tmp_path, "f4")
     assert not (out / "ko/articles/talks").exists()
     talks = parse(out / "articles/talks/index.html")
     assert alternates(talks) == {}
     assert switcher(talks) == {"ko": "/desk/ko/"}
     assert "ko/articles/talks/" not in (out / "sitemap.xml").read_text(encoding="utf-8")
+
+
+def test_moving_a_language_to_another_path_rebuilds_like_fresh(tmp_path: Path) -> None:
+    root = fresh_bilingual(tmp_path)
+    out = root / "public"
+    assert build(root).exit_code == 0
+    config = root / "site.yaml"
+    config.write_text(config.read_text(encoding="utf-8").replace("path: ko}", "path: kr}"),
+                      encoding="utf-8")
+    assert build(root).exit_code == 0
+    assert tree_digest(out) == fresh(root, tmp_path, "f")
+    assert not (out / "ko").exists()
+    assert switcher(parse(out / "articles/talks/index.html")) == {"ko": "/desk/kr/articles/talks/"}
+    assert (out / "kr/pagefind/shards.json").is_file()
 
 
 # --- a site in one language keeps its slugs ------------------------------------------
