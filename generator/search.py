@@ -74,6 +74,7 @@ def update_index(publisher: Publisher, pages: Sequence[tuple[str, str]],
     `folder` holds the index: each language of a multilingual site has its own (ko/pagefind/).
     """
     listing_path = folder + "shards.json"
+    site = folder.removesuffix(FOLDER)  # "" or a language's folder, e.g. "ko/"
     previous = {path: d for path, d in publisher.previous.items() if path.startswith(folder)}
     if not refresh and previous and all(publisher.holds(p, d) for p, d in previous.items()):
         for path, digest in previous.items():
@@ -98,8 +99,10 @@ def update_index(publisher: Publisher, pages: Sequence[tuple[str, str]],
                 publisher.unchanged(path, digest)
             ours.update(old)
             continue
+        # Pagefind stores each page's URL from the site the index serves: a language's index
+        # holds its pages without its folder, which the search page's base URL carries.
         todo.append((f"{folder}{key}/", digest,
-                     [(p, _page_file(publisher, p)) for p in paths]))
+                     [(p[len(site):], _page_file(publisher, p)) for p in paths]))
     # Pagefind indexes in processes of its own: up to `jobs` shards at once, as long as they
     # hold no more than AT_ONCE pages together (Pagefind takes about 0.3 MB a page), written
     # in order as they come (a shard's bundle is held only until it is staged).
