@@ -133,7 +133,7 @@ def assign(config: SiteConfig, records: Mapping[str, ParsedFile], briefings: lis
         group = members.setdefault(key, {})
         if chosen in group:
             why = ("" if suffix or lang else
-                   f" (with no language suffix and no 'lang:', it is in the default language)")
+                   " (with no language suffix and no 'lang:', it is in the default language)")
             problems.append(Problem(item.source_path, record.line("translation_key"), (
                 f"is a second {chosen} version of {group[chosen]}{why}: two files claim the "
                 "same translation; give one another translation_key or another language")))
