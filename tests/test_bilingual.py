@@ -591,3 +591,34 @@ def test_english_search_stays_in_english(browser: Any, served: str) -> None:
     assert ("/desk/articles/denial/", DENIAL_EN) in found
     assert not any(path.startswith("/desk/ko/") for path, _ in found), found
     assert_served(served, found)
+
+
+# --- untranslated articles in the other language's lists, when asked for ---------------
+
+
+def test_show_untranslated_lists_them_marked_with_a_canonical_original(tmp_path: Path) -> None:
+    root = fresh_bilingual(tmp_path)
+    with (root / "site.yaml").open("a", encoding="utf-8") as handle:
+        handle.write("show_untranslated: true\n")
+    assert build(root).exit_code == 0
+    out = root / "public"
+    # The English-only article in the Korean lists, marked as English; and the other way.
+    briefing = parse(out / "ko/briefings/korea-russia/index.html")
+    [link] = [a for a in briefing.xpath("//a[@lang='en']") if a.text_content() == DENIAL_EN]
+    assert link.get("href") == "/desk/ko/articles/denial/"
+    assert link.getnext() is not None and link.getnext().text_content() == "English"
+    english = parse(out / "briefings/korea-russia/index.html")
+    assert DISPUTE_KO in [a.text_content() for a in english.xpath("//main//a[@lang='ko']")]
+    # The copy names the original as canonical and claims no translation.
+    copy = parse(out / "ko/articles/denial/index.html")
+    assert copy.xpath("//link[@rel='canonical']/@href") == [BASE + "articles/denial/"]
+    assert alternates(copy) == {}
+    assert copy.xpath("//article[@lang='en']")  # its text is English on a Korean page
+    assert "ko/articles/denial/" not in (out / "sitemap.xml").read_text(encoding="utf-8")
+    assert alternates(parse(out / "articles/denial/index.html")) == {}
+    # Translated articles are not copied: each language lists its own version.
+    assert not (out / "articles/talks.ko").exists()
+    assert [a for a in english.xpath("//a") if a.text_content() == TALKS_KO] == []
+    assert validate_html(out / "ko/articles/denial/index.html",
+                         out / "ko/briefings/korea-russia/index.html",
+                         out / "briefings/korea-russia/index.html") == []
