@@ -36,6 +36,19 @@ then applies a sequence of random steps of one to three edits each:
 - story timelines (issue 16): events (a year, a month or a day; a title ending in a unique
   " EN"; text; entities they are about; key or not) added to, edited in and removed from
   articles' and briefings' `events`, and articles marked `key: true` or not;
+- languages (issue 19): `site.yaml` `languages:` switched on (en at the root and ko under
+  ko/, ko at the root, `default_language: ko` with en under en/, or each language under
+  its own prefix; ru joins when a text is in Russian), changed and switched off; seeds 2,
+  6, 10, ... start in two languages. Articles translated (`x.ko.md` beside `x.md`, with the
+  same date, briefings and translation_key), articles in one language only (`x.ko.md`, or
+  `lang: ko`), translations deleted and renamed (alone, so losing their partners, or with
+  them), `translation_key` set on a pair (one by name already, or two articles in two
+  languages) and removed, `lang` set and removed; briefings and pages translated
+  (`korea-russia.ko.md`, `about.ko.md`), their translations edited (a page's draft, title
+  and menu) and deleted. While languages are off a suffix is part of the slug (`x.ko`) and
+  `lang` may be any language (it marks the text). `apply` undoes an edit that would put
+  two files at one address or in one translation within a language, or a file in no
+  language of the site (see `language_problems`), so that only breakage steps fail;
 - template overrides in `templates/`, `theme_overrides/templates/` and a child theme
   (`themes/mine`, `extends: default`), as edited copies or as `{% extends "theme:…" %}`;
   static overrides (CSS and a plain file); i18n overrides;
@@ -55,9 +68,14 @@ then applies a sequence of random steps of one to three edits each:
   or member_of, a member_of circle, an alias two entities share in a text that does not
   ignore one; a position by an unknown entity or with an unknown stance, a claim defined
   twice or nowhere; a correction or update with no date, an impossible date (2025-02-30)
-  or an empty text, an update `significant: maybe`): both builds must then fail alike and
-  leave the output as it was, and the entity, claim, correction and update breakage must
-  fail. A shared alias that the article's ignore_mentions settles must build.
+  or an empty text, an update `significant: maybe`; a language suffix not in `languages:`
+  (`x.fr.md`), a translation_key that translates nothing, a `lang` not in `languages:`, a
+  second version of a translation in one language, a second article at another's address
+  in its language): both builds must then fail alike and leave the output as it was, and
+  the entity, claim, correction and update breakage must fail, as must the language
+  breakage while languages are on (an address taken twice: while both are listed or
+  expired). A shared alias that the article's ignore_mentions settles must build, and so
+  must the language breakage while languages are off.
 
 After every step the cached build runs into the site's own `public/` (keeping its cache),
 then a `--no-cache` build runs into a fresh folder; both must give the same exit code (and
@@ -67,13 +85,15 @@ nothing must build. Both must print the same warnings, and under `raw_html: sani
 name every Markdown file that holds a <script>. Unless `--drafts` is on, neither output
 may show a draft or scheduled article (its first paragraph's unique " (N).", its title's
 " TN", a quote of its positions, " QN", a correction's or update's text, " CN" or " UN":
-not on entity, claim or corrections pages, not in feeds) or a draft page (its address,
-its first paragraph), nor publish a file of a page that is not a published bundle (a
-draft's photo, by name, resized or not). A step whose only edits are typo-fix updates
-(not significant before or after) must leave each such article's JSON-LD dateModified
-and its Atom `updated` as they were. The manifest (`.briefings-manifest.json`) is
-bookkeeping: it is left out of the comparison, and whether it differed is only reported
-in the failure message and the per-seed summary.
+not on entity, claim or corrections pages, not in feeds) or a draft page or page
+translation (its address, its first paragraph), nor link one from its translations
+(hreflang alternates, the language switcher, the sitemap's xhtml:link), nor publish a
+file of a page that is not a published bundle (a draft's photo, by name, resized or
+not). Every listed article must link (hreflang) to its listed translations. A step whose
+only edits are typo-fix updates (not significant before or after) must leave each such
+article's JSON-LD dateModified and its Atom `updated` as they were. The manifest
+(`.briefings-manifest.json`) is bookkeeping: it is left out of the comparison, and
+whether it differed is only reported in the failure message and the per-seed summary.
 
 Modes (all steps are derived from the seed, so a failure replays exactly):
 
@@ -99,6 +119,7 @@ Modes (all steps are derived from the seed, so a failure replays exactly):
                              entity,mention,entity_fm,entity_break,claim for entities and claims
                              notice,notice_break for corrections and updates
                              event,event_break for story timelines
+                             language,language_break for sites in several languages
 
 `test_random_edits_with_search` is the one seed with `search: true` (8 articles, at most 10
 steps): it runs the Pagefind binary (from the `pagefind` package) whenever an article page
@@ -110,6 +131,7 @@ from __future__ import annotations
 import copy
 import difflib
 import functools
+import html
 import io
 import json
 import os
@@ -122,7 +144,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote, unquote
+from urllib.parse import quote, unquote, urlsplit
 from zoneinfo import ZoneInfo
 
 import feedparser
@@ -247,6 +269,20 @@ GENERATED = ["index.html", "feed.xml", "atom.xml", "feed.json", "sitemap.xml",
 BINARY = (".png", ".jpg", ".gif", ".ico")
 # "Breakage" steps that must build all the same (a shared alias that ignore_mentions settles).
 HARMLESS = ("entity_shared_ignored",)
+# `languages:` (issue 19) as site.yaml may set it: the languages as written, (code, path),
+# and default_language; "prefixed" serves no language at the root. Russian joins as "ru".
+LANGUAGE_SETS: dict[str, tuple[list[tuple[str, str]], str | None]] = {
+    "en-root": ([("en", ""), ("ko", "ko")], None),
+    "ko-root": ([("ko", ""), ("en", "en")], None),
+    "ko-default": ([("en", "en"), ("ko", "")], "ko"),
+    "prefixed": ([("en", "en"), ("ko", "ko")], None),
+}
+LANGUAGE_TITLES = {"en": "Desk", "ko": "데스크", "ru": "Деск"}
+# What `lang` says while languages are off (it only marks the text then): ru among them, so
+# that switching languages on must add it.
+LANG_MARKS = ["ko", "en", "ru"]
+FOREIGN = ["fr", "ja", "de"]  # in no languages: here (breakage)
+LANG_SUFFIX = re.compile(r"\.([a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*)$")  # as generator/languages.py
 
 
 class Raw(str):
@@ -494,11 +530,13 @@ def note_files(state: State) -> dict[str, str]:
         return {}
     current = edition(state, state.now)[0]
     files = {}
+    default = (codes(state.config) or [""])[0]  # notes are the default language's
     for _, note in sorted(state.notes.items()):
         scope = note["scope"] if note["scope"] in state.briefings else ""
         key = current
         anchor = state.articles.get(note["anchor"] or "")
         if (anchor is not None and article_status(state, anchor) == "listed"
+                and lang_of(state.config, note["anchor"][:-3], anchor["fm"]) == default
                 and (not scope or scope in anchor["fm"].get("briefings", []))):
             moment = parse_moment(anchor["fm"]["date"], zone(state))
             found, until = edition(state, moment) if moment else (current, state.now)
@@ -516,13 +554,6 @@ def source_path(section: str, name: str, item: dict[str, Any]) -> str:
     stem = name.removesuffix(".md")
     return f"content/{section}/{stem}/index.md" if item.get("bundle") else (
         f"content/{section}/{stem}.md")
-
-
-def page_slug(state: State, name: str) -> str:
-    page = state.pages[name]
-    if "slug" in page["fm"]:
-        return str(page["fm"]["slug"])
-    return slugify(name, "ascii") if state.config["slugify"] == "ascii" else name
 
 
 def new_page(rng: random.Random, state: State, name: str) -> dict[str, Any]:
@@ -602,7 +633,7 @@ def initial_state(seed: int, articles: int, search: bool) -> State:
               "period": "weekly", "week_starts": "monday", "description": "",
               "base_url": BASE_URL, "child_theme": False, "raw_html": "sanitize", "author": "",
               "digests": True, "digest_title": "", "digest_timezone": "",
-              "image_widths": [64, 128], "embeds": None, "subscribe_url": ""}
+              "image_widths": [64, 128], "embeds": None, "subscribe_url": "", "languages": None}
     state = State(config, {}, {})
     for slug, name in BRIEFINGS[:3]:
         state.briefings[slug] = new_briefing(rng, state, name)
@@ -648,7 +679,21 @@ def initial_state(seed: int, articles: int, search: bool) -> State:
                 "claim": CLAIMS[0], "by": rng.choice(sorted(state.entities)),
                 "stance": rng.choice(STANCES)})
         state.claims[CLAIMS[0]] = {"text": f"{words(rng)}.", "verdict": ""}
+    if seed % 4 == 2:  # a site in two languages from the start (its own randomness)
+        bilingual(random.Random(f"languages-{seed}"), state)
     return state
+
+
+def bilingual(rng: random.Random, state: State) -> None:
+    """Switch languages on and translate some articles, a briefing and a page, and add an
+    article in one language only."""
+    apply(state, ("languages", language_spec(rng)))
+    choices = ["translate", "translate", "only", "briefing", "page"]
+    for what in choices:
+        op = ("nothing",)
+        while op[0] == "nothing":
+            op = choose_language(rng, state, what)
+        apply(state, op)
 
 
 # ----------------------------------------------------------------------------- rendering
@@ -719,20 +764,31 @@ def render(state: State) -> dict[str, bytes]:
     briefings = copy.deepcopy(state.briefings)
     event_entities(state, articles, briefings)
     event_breakage(broken, articles)
+    language_breakage(state, broken, articles)
     if cfg["slugify"] == "ascii":  # a briefing's slug is then its file name transliterated
         for article in articles.values():
             if "briefings" in article["fm"]:
                 article["fm"]["briefings"] = [slugify(ref, "ascii")
                                               for ref in article["fm"]["briefings"]]
     lines = [f"title: {json.dumps(cfg['title'], ensure_ascii=False)}",
-             f"base_url: {cfg['base_url']}",
-             f"language: {cfg['language']}",
-             f"timezone: {cfg['timezone']}",
-             f"paginate: {0 if broken[0] == 'paginate' else cfg['paginate']}",
-             f"search: {str(cfg['search']).lower()}",
-             f"slugify: {cfg['slugify']}",
-             f"theme: {'mine' if cfg['child_theme'] else 'default'}",
-             "markdown:", f"  raw_html: {cfg['raw_html']}"]
+             f"base_url: {cfg['base_url']}"]
+    if cfg["languages"]:  # `language`, when written, must be the default language
+        spec = cfg["languages"]
+        lines.append("languages:")
+        for code, folder in language_list(cfg):
+            named = (f"title: {json.dumps(LANGUAGE_TITLES[code], ensure_ascii=False)}, "
+                     if spec["titles"] else "")
+            lines.append(f'  {code}: {{{named}path: "{folder}"}}')
+        if LANGUAGE_SETS[spec["set"]][1]:
+            lines.append(f"default_language: {LANGUAGE_SETS[spec['set']][1]}")
+    if not cfg["languages"] or cfg["language"] == codes(cfg)[0]:
+        lines.append(f"language: {cfg['language']}")
+    lines += [f"timezone: {cfg['timezone']}",
+              f"paginate: {0 if broken[0] == 'paginate' else cfg['paginate']}",
+              f"search: {str(cfg['search']).lower()}",
+              f"slugify: {cfg['slugify']}",
+              f"theme: {'mine' if cfg['child_theme'] else 'default'}",
+              "markdown:", f"  raw_html: {cfg['raw_html']}"]
     if cfg["embeds"] is not None:
         lines.append(f"  embeds: {json.dumps(cfg['embeds'])}")
     lines.append(f"images: {{widths: {json.dumps(cfg['image_widths'])}}}")
@@ -756,6 +812,9 @@ def render(state: State) -> dict[str, bytes]:
     for slug, briefing in briefings.items():
         files[f"content/briefings/{slug}.md"] = (front_matter(briefing["fm"])
                                                  + "\n\n".join(briefing["body"]) + "\n")
+        for code, other in briefing.get("translations", {}).items():
+            files[f"content/briefings/{slug}.{code}.md"] = (front_matter(other["fm"])
+                                                           + "\n\n".join(other["body"]) + "\n")
     for path, article in articles.items():
         body = "\n\n".join(resolve(part, article) for part in [article["first"], *article["rest"]])
         fm = dict(article["fm"])
@@ -776,6 +835,9 @@ def render(state: State) -> dict[str, bytes]:
         files[source_path("pages", name, page)] = front_matter(page["fm"]) + body + "\n"
         for file_name, spec in page.get("files", {}).items():
             files[f"content/pages/{name}/{file_name}"] = file_bytes(spec)
+        for code, other in page.get("translations", {}).items():
+            files[f"content/pages/{name}.{code}.md"] = (front_matter(other["fm"])
+                                                       + "\n\n".join(other["body"]) + "\n")
     for name, spec in state.site_files.items():
         files[f"static/{name}"] = file_bytes(spec)
     files.update(note_files(state))
@@ -1238,6 +1300,8 @@ def must_fail(state: State) -> bool:
     """Tell whether this step's entity breakage still applies (a later edit of the step may
     have removed its article or entities), so that both builds must fail."""
     broken = state.broken or ("",)
+    if language_must_fail(state) is not None:
+        return bool(language_must_fail(state))
     if broken[0] == "entity_unknown":
         return broken[1] in state.articles
     if broken[0] == "entity_unknown_member":
@@ -1255,6 +1319,15 @@ def must_fail(state: State) -> bool:
         return all(entity in state.entities and entity not in ignored
                    for entity in broken[2:4])
     return False
+
+
+def must_build(state: State) -> bool:
+    """Tell whether this step must build: it breaks nothing, or its breakage is harmless
+    (a shared alias that ignore_mentions settles; a language breakage while languages are
+    off, where a suffix is part of a slug and `lang` only marks the text)."""
+    broken = state.broken
+    return (broken is None or broken[0] in HARMLESS
+            or language_must_fail(state) is False)
 
 
 def entity_files(state: State, broken: tuple[Any, ...],
@@ -1469,6 +1542,314 @@ def event_entities(state: State, *sections: dict[str, dict[str, Any]]) -> None:
                         del event["about"]
 
 
+# ----------------------------------------------------------------------------- languages
+
+
+def language_list(cfg: dict[str, Any]) -> list[tuple[str, str]]:
+    """The languages as site.yaml lists them, (code, path); empty while they are off."""
+    spec = cfg.get("languages")
+    if not spec:
+        return []
+    return LANGUAGE_SETS[spec["set"]][0] + ([("ru", "ru")] if spec["ru"] else [])
+
+
+def codes(cfg: dict[str, Any]) -> list[str]:
+    """The site's languages, the default first (none while `languages:` is off)."""
+    listed = [code for code, _ in language_list(cfg)]
+    if not listed:
+        return []
+    default = LANGUAGE_SETS[cfg["languages"]["set"]][1] or listed[0]
+    return sorted(listed, key=lambda code: code != default)  # stable: the rest as written
+
+
+def prefix(cfg: dict[str, Any], lang: str) -> str:
+    """The output folder of a language's pages: "" (the root, or no languages) or "ko/"."""
+    return next((path + "/" for code, path in language_list(cfg) if code == lang and path), "")
+
+
+def split_name(cfg: dict[str, Any], name: str) -> tuple[str, str | None]:
+    """Split a file's name (no .md) into the name without its language suffix and the
+    suffix; while languages are off no suffix is read (talks.ko is a slug then)."""
+    found = LANG_SUFFIX.search(name) if cfg.get("languages") else None
+    return (name, None) if found is None else (name[: found.start()], found.group(1))
+
+
+def lang_of(cfg: dict[str, Any], name: str, fm: dict[str, Any]) -> str:
+    """The language a file is in: its suffix, its `lang` or the default ("" while off)."""
+    if not cfg.get("languages"):
+        return ""
+    return split_name(cfg, name)[1] or fm.get("lang") or codes(cfg)[0]
+
+
+def slug_in(cfg: dict[str, Any], name: str, fm: dict[str, Any]) -> str:
+    """The last segment of a file's address: its `slug`, else its name without the language
+    suffix (transliterated under ascii slugs)."""
+    if fm.get("slug"):
+        return unicodedata.normalize("NFC", str(fm["slug"]))
+    stem = split_name(cfg, name)[0].rsplit("/", 1)[-1]
+    return unicodedata.normalize("NFC", slugify(stem, "ascii") if cfg["slugify"] == "ascii"
+                                 else stem)
+
+
+def address(cfg: dict[str, Any], section: str, name: str, fm: dict[str, Any]) -> str:
+    """The output folder of an article's, a briefing's or a page's page: "ko/articles/x-3/"."""
+    where = {"article": "articles/", "briefing": "briefings/"}.get(section, "")
+    return f"{prefix(cfg, lang_of(cfg, name, fm))}{where}{slug_in(cfg, name, fm)}/"
+
+
+def language_items(state: State) -> list[tuple[str, str, dict[str, Any]]]:
+    """Every file that has a language: (section, name without .md, front matter)."""
+    items = [("article", path.removesuffix(".md"), article["fm"])
+             for path, article in sorted(state.articles.items())]
+    for section, owners in (("briefing", state.briefings), ("page", state.pages)):
+        for name, item in sorted(owners.items()):
+            items.append((section, name, item["fm"]))
+            items += [(section, f"{name}.{code}", other["fm"])
+                      for code, other in sorted(item.get("translations", {}).items())]
+    return items
+
+
+def language_problems(state: State, cfg: dict[str, Any] | None = None) -> list[str]:
+    """Say what the build would reject in the files' languages (under `cfg`, by default
+    the site's): a suffix or `lang` not in languages:, two versions of one translation in
+    one language, a translation_key that translates nothing, two files at one address in
+    one language. Stricter than the build where that is simpler (drafts, NFD names)."""
+    cfg = cfg or state.config
+    known = codes(cfg)
+    problems: list[str] = []
+    groups: dict[str, dict[str, str]] = {}
+    keyed: set[str] = set()
+    seen: dict[tuple[str, str, str], str] = {}
+    for section, name, fm in language_items(state):
+        lang = lang_of(cfg, name, fm)
+        if known:
+            base, suffix = split_name(cfg, name)
+            given = fm.get("lang")
+            if (suffix and suffix not in known) or (given and given not in known) or (
+                    suffix and given and suffix != given):
+                problems.append(f"{name}: in no language of the site ({suffix}, {given})")
+                continue
+            key = (f"{section}:{fm['translation_key']}" if fm.get("translation_key")
+                   else f"{section}:/{unicodedata.normalize('NFC', base)}")
+            if fm.get("translation_key"):
+                keyed.add(key)
+            group = groups.setdefault(key, {})
+            if lang in group:
+                problems.append(f"{name} and {group[lang]}: two {lang} versions of {key}")
+            group[lang] = name
+        where = (lang, section, slug_in(cfg, name, fm))
+        if where in seen:
+            problems.append(f"{name} and {seen[where]}: one address, {where}")
+        seen[where] = name
+    return problems + [f"{key} translates nothing" for key in sorted(keyed)
+                       if len(groups[key]) < 2]
+
+
+def language_spec(rng: random.Random) -> dict[str, Any]:
+    """A `languages:` setting: which set, Russian too or not, titles per language or not."""
+    return {"set": rng.choice(sorted(LANGUAGE_SETS)), "ru": rng.random() < 0.2,
+            "titles": rng.random() < 0.7}
+
+
+def assumed(state: State) -> dict[str, Any]:
+    """The config a translation is made for: the site's, or English first while off."""
+    if state.config.get("languages"):
+        return state.config
+    return {**state.config, "languages": {"set": "en-root", "ru": True, "titles": True}}
+
+
+def versions(state: State, cfg: dict[str, Any], path: str) -> dict[str, str]:
+    """An article's translations under `cfg` (itself included): language -> path."""
+    fm = state.articles[path]["fm"]
+    name = path.removesuffix(".md")
+
+    def key(other: str) -> str:
+        ofm = state.articles[other]["fm"]
+        if ofm.get("translation_key"):
+            return "=" + str(ofm["translation_key"])
+        return unicodedata.normalize("NFC", split_name(cfg, other.removesuffix(".md"))[0])
+
+    mine = key(path)
+    found = {lang_of(cfg, name, fm): path}
+    for other in sorted(state.articles):
+        if other != path and key(other) == mine:
+            found.setdefault(lang_of(cfg, other.removesuffix(".md"), state.articles[other]["fm"]),
+                             other)
+    return found
+
+
+def translation_article(rng: random.Random, state: State, path: str) -> dict[str, Any]:
+    """A new article in another language for `path`: its own words, the same date and
+    briefings (and translation_key, so that it joins the same translation)."""
+    article = new_article(rng, state)
+    source = state.articles[path]["fm"]
+    for key in ("date", "briefings", "translation_key"):
+        if key in source:
+            article["fm"][key] = copy.deepcopy(source[key])
+    return article
+
+
+def choose_language(rng: random.Random, state: State, what: str = "") -> tuple[Any, ...]:
+    """A multilingual edit: languages: on, changed or off; a translation of an article, a
+    briefing or a page added, edited or deleted; an article in one language only; a
+    translation renamed (alone or with its partners); translation_key set on a pair or
+    removed; `lang` set or removed."""
+    cfg = assumed(state)
+    on = bool(state.config.get("languages"))
+    what = what or rng.choices(["languages", "translate", "only", "delete", "rename", "key",
+                                "lang", "briefing", "page", "page_fm"],
+                               weights=[3 if on else 6, 6, 3, 2, 2, 2, 1, 2, 2, 1])[0]
+    paths = sorted(state.articles)
+    suffixed = [p for p in paths if split_name(cfg, p.removesuffix(".md"))[1]]
+    number = state.fresh_number()
+    if what == "languages":
+        options: list[dict[str, Any] | None] = [None] if on else []
+        options += [language_spec(rng) for _ in range(3)]
+        valid = [spec for spec in options if spec != state.config.get("languages")
+                 and not language_problems(state, {**state.config, "languages": spec})]
+        return ("languages", rng.choice(valid)) if valid else ("nothing",)
+    if what == "translate" or (what in ("delete", "rename") and not suffixed):
+        path = rng.choice(paths)
+        have = versions(state, cfg, path)
+        free = [code for code in codes(cfg) if code not in have]
+        if free:
+            code = rng.choice(free)
+            base = split_name(cfg, path.removesuffix(".md"))[0]
+            return ("add_article", f"{base}.{code}.md", translation_article(rng, state, path))
+        what = "only"
+    if what == "only":  # an article in one language only: by its name or by `lang`
+        article = new_article(rng, state)
+        stem = new_article_path(rng, state).removesuffix(".md")
+        if rng.random() < 0.5:
+            return ("add_article", f"{stem}.{rng.choice(codes(cfg)[1:])}.md", article)
+        article["fm"]["lang"] = rng.choice(codes(state.config) or LANG_MARKS)
+        return ("add_article", f"{stem}.md", article)
+    if what == "delete":
+        return ("delete_article", rng.choice(suffixed))
+    if what == "rename":
+        path = rng.choice(suffixed)
+        folder = path.rsplit("/", 1)[0] + "/" if "/" in path else ""
+        stem = f"{folder}{rng.choice(STEMS)}-{number}"
+        if rng.random() < 0.5:  # it alone: it loses its partners
+            return ("rename_article", path, f"{stem}.{split_name(cfg, path[:-3])[1]}.md")
+        base = split_name(cfg, path.removesuffix(".md"))[0]
+        group = [p for p in paths if split_name(cfg, p.removesuffix(".md"))[0] == base]
+        return ("rename_group", group, stem)
+    if what == "key":
+        holders = sorted({str(a["fm"]["translation_key"]) for a in state.articles.values()
+                          if a["fm"].get("translation_key")})
+        if holders and rng.random() < 0.4:
+            key = rng.choice(holders)
+            return ("translation_key", [p for p in paths if str(
+                state.articles[p]["fm"].get("translation_key")) == key], None)
+        free = [p for p in paths if not state.articles[p]["fm"].get("translation_key")]
+        first = rng.choice(free or paths)
+        have = versions(state, cfg, first)
+        if len(have) > 1 and rng.random() < 0.5:  # a pair by name, now by key too
+            return ("translation_key", sorted(have.values()), f"story-{number}")
+        mine = lang_of(cfg, first[:-3], state.articles[first]["fm"])
+        others = [p for p in free if lang_of(cfg, p[:-3], state.articles[p]["fm"]) != mine]
+        if not others:
+            return ("nothing",)
+        return ("translation_key", [first, rng.choice(others)], f"story-{number}")
+    if what == "lang":
+        path = rng.choice(paths)
+        value = rng.choice(codes(state.config) or LANG_MARKS) if rng.random() < 0.8 else None
+        return ("fm", path, "lang", value)
+    if what == "briefing":
+        slug = rng.choice(sorted(state.briefings))
+        code = rng.choice(codes(cfg)[1:])
+        held = state.briefings[slug].get("translations", {})
+        if code in held and rng.random() < 0.3:
+            return ("translation", "briefing", slug, code, None)
+        other = new_briefing(rng, state, f"{rng.choice(KO_WORDS)} {number}")
+        return ("translation", "briefing", slug, code, other)
+    name = rng.choice(sorted(state.pages))
+    held = state.pages[name].get("translations", {})
+    if what == "page_fm" and held:
+        code = rng.choice(sorted(held))
+        key = rng.choice(["draft", "draft", "title", "menu"])
+        new: Any = {"draft": not held[code]["fm"].get("draft", False), "title": title(rng),
+                    "menu": rng.choice(["header", "footer", None])}[key]
+        return ("translation_fm", name, code, key, new)
+    code = rng.choice(codes(cfg)[1:])
+    if code in held and rng.random() < 0.3:
+        return ("translation", "page", name, code, None)
+    page = new_page(rng, state, name)
+    page.update(bundle=False, files={})  # a translation is a plain file here
+    return ("translation", "page", name, code, page)
+
+
+def choose_language_break(rng: random.Random, state: State, path: str) -> tuple[Any, ...]:
+    """Break the languages for one step: a suffix not in languages:, a translation_key
+    with no partner, `lang` not in languages:, a second version of a translation in one
+    language, or a file whose address is another's in the same language."""
+    kind = rng.choice(["lang_suffix", "lang_orphan_key", "lang_unknown", "lang_twice",
+                       "lang_slug"])
+    number = state.fresh_number()
+    if kind == "lang_suffix":
+        stem = new_article_path(rng, state).removesuffix(".md")
+        return ("break", kind, f"{stem}.{rng.choice(FOREIGN)}.md", new_article(rng, state))
+    if kind in ("lang_twice", "lang_slug"):
+        return ("break", kind, path, f"{rng.choice(STEMS)}-{number}.md", headline(rng, state),
+                first_paragraph(rng, state))
+    if kind == "lang_orphan_key":
+        return ("break", kind, path, f"lonely-{number}")
+    return ("break", kind, path, rng.choice(FOREIGN))
+
+
+def language_breakage(state: State, broken: tuple[Any, ...],
+                      articles: dict[str, dict[str, Any]]) -> None:
+    """Write this step's language breakage into the articles."""
+    kind = broken[0]
+    cfg = state.config
+    if kind == "lang_suffix":
+        article = copy.deepcopy(broken[2])
+        article["fm"]["briefings"] = [b for b in article["fm"].get("briefings", [])
+                                      if b in state.briefings]
+        articles[broken[1]] = article
+    if not kind.startswith("lang_") or broken[1] not in articles:
+        return
+    fm = articles[broken[1]]["fm"]
+    if kind == "lang_orphan_key":
+        fm["translation_key"] = broken[2]
+    elif kind == "lang_unknown":
+        fm["lang"] = broken[2]
+    elif kind in ("lang_twice", "lang_slug"):
+        # A second file in the same language: of the same translation (by key), or at
+        # the same address (by slug, seen only while both are listed or expired).
+        twin: dict[str, Any] = {"title": broken[3]}
+        twin.update({k: fm[k] for k in ("date", "publish_date", "expires", "draft") if k in fm})
+        lang = lang_of(cfg, broken[1][:-3], fm)
+        if lang:
+            twin["lang"] = lang
+        if kind == "lang_twice":
+            fm["translation_key"] = twin["translation_key"] = f"twin-{broken[2][:-3]}"
+        else:
+            twin["slug"] = slug_in(cfg, broken[1][:-3], fm)
+        articles[broken[2]] = {"fm": twin, "first": broken[4], "rest": [], "files": {}}
+
+
+def language_must_fail(state: State) -> bool | None:
+    """Tell whether this step's language breakage must fail (None: not one)."""
+    broken = state.broken or ("",)
+    on = bool(state.config.get("languages"))
+    if broken[0] == "lang_suffix":
+        return on
+    if broken[0] in ("lang_orphan_key", "lang_unknown", "lang_twice"):
+        return on and broken[1] in state.articles
+    if broken[0] == "lang_slug":
+        return broken[1] in state.articles and article_status(
+            state, state.articles[broken[1]]) in ("listed", "expired")
+    return None
+
+
+def ru_needed(state: State) -> bool:
+    """Tell whether some file is in Russian (by `lang` or name): languages: must list it."""
+    return any(fm.get("lang") == "ru" or name.endswith(".ru")
+               for _, name, fm in language_items(state))
+
+
 def choose_op(rng: random.Random, state: State) -> tuple[Any, ...]:
     """Pick one edit with all its randomness decided, so that `apply` replays it exactly."""
     kinds = {"body": 20, "first": 6, "fm": 28, "add_article": 4, "rename_article": 3,
@@ -1478,7 +1859,7 @@ def choose_op(rng: random.Random, state: State) -> tuple[Any, ...]:
              "encoding": 2, "uncached": 1, "bundle": 3, "bundle_file": 6, "page": 5,
              "site_file": 3, "note": 3, "entity": 4, "mention": 6, "entity_fm": 3,
              "entity_break": 1, "claim": 4, "notice": 4, "notice_break": 1, "event": 4,
-             "event_break": 1}
+             "event_break": 1, "language": 4, "language_break": 1}
     for kind in FOCUS:
         kinds[kind] = kinds.get(kind, 0) * 5
     kind = rng.choices(list(kinds), weights=list(kinds.values()))[0]
@@ -1489,7 +1870,7 @@ def choose_op(rng: random.Random, state: State) -> tuple[Any, ...]:
         kind = "add_briefing"
     if kind == "add_briefing" and len(state.briefings) >= len(BRIEFINGS):
         kind = "briefing"
-    if (kind in ("break", "entity_break", "notice_break", "event_break")
+    if (kind in ("break", "entity_break", "notice_break", "event_break", "language_break")
             and state.broken is not None):
         kind = "body"
     if kind == "entity_fm" and not state.entities:
@@ -1579,6 +1960,10 @@ def choose_op(rng: random.Random, state: State) -> tuple[Any, ...]:
         return choose_event(rng, state, path)
     if kind == "event_break":
         return choose_event_break(rng, state, path)
+    if kind == "language":
+        return choose_language(rng, state)
+    if kind == "language_break":
+        return choose_language_break(rng, state, path)
     if kind == "uncached":
         return ("uncached",)
     if kind == "options":
@@ -1590,7 +1975,26 @@ def choose_op(rng: random.Random, state: State) -> tuple[Any, ...]:
     return ("nothing",)
 
 
+# Edits that may leave two files in one language at one address or translation, or a file
+# in no language of the site: `apply` undoes them then.
+LANGUAGE_SENSITIVE = ("add_article", "rename_article", "rename_group", "delete_article", "fm",
+                      "translation_key", "translation", "translation_fm", "languages",
+                      "config", "add_page", "rename_briefing", "add_briefing")
+
+
 def apply(state: State, op: tuple[Any, ...]) -> None:
+    """Apply one edit to the model; an edit whose target is gone, or that would leave the
+    files' languages broken (see `language_problems`), does nothing."""
+    if op[0] not in LANGUAGE_SENSITIVE:
+        apply_edit(state, op)
+        return
+    saved = copy.deepcopy((state.articles, state.briefings, state.pages, state.config))
+    apply_edit(state, op)
+    if language_problems(state):
+        state.articles, state.briefings, state.pages, state.config = saved
+
+
+def apply_edit(state: State, op: tuple[Any, ...]) -> None:
     """Apply one edit to the model; an edit whose target is gone does nothing."""
     kind, args = op[0], op[1:]
     articles = state.articles
@@ -1635,6 +2039,36 @@ def apply(state: State, op: tuple[Any, ...]) -> None:
         articles[args[1]] = articles.pop(args[0])
     elif kind == "delete_article" and len(articles) > 1:
         articles.pop(args[0], None)
+        drop_lonely_keys(state)
+    elif kind == "rename_group":
+        for path in args[0]:
+            suffix = LANG_SUFFIX.search(path.removesuffix(".md"))
+            new = args[1] + (f".{suffix.group(1)}" if suffix else "") + ".md"
+            if path in articles and new not in articles:
+                articles[new] = articles.pop(path)
+    elif kind == "translation_key":
+        for path in args[0]:
+            if path in articles and args[1] is None:
+                articles[path]["fm"].pop("translation_key", None)
+            elif path in articles:
+                articles[path]["fm"]["translation_key"] = args[1]
+    elif kind == "languages":
+        spec = copy.deepcopy(args[0])
+        if spec is not None and ru_needed(state):
+            spec["ru"] = True
+        state.config["languages"] = spec
+    elif kind == "translation":
+        owner = (state.briefings if args[0] == "briefing" else state.pages).get(args[1])
+        if owner is not None and args[3] is None:
+            owner.get("translations", {}).pop(args[2], None)
+        elif owner is not None:
+            owner.setdefault("translations", {})[args[2]] = copy.deepcopy(args[3])
+    elif kind == "translation_fm":
+        page = state.pages.get(args[0], {}).get("translations", {}).get(args[1])
+        if page is not None and args[3] is None:
+            page["fm"].pop(args[2], None)
+        elif page is not None:
+            page["fm"][args[2]] = args[3]
     elif kind == "briefing" and args[0] in state.briefings:
         briefing = state.briefings[args[0]]
         if args[1] == "body":
@@ -1792,6 +2226,15 @@ def apply(state: State, op: tuple[Any, ...]) -> None:
         state.tamper.append((args[0], args[1]))
 
 
+def drop_lonely_keys(state: State) -> None:
+    """Remove a translation_key that no other article holds (its partner was deleted)."""
+    held = Counter(str(a["fm"]["translation_key"]) for a in state.articles.values()
+                   if a["fm"].get("translation_key"))
+    for article in state.articles.values():
+        if held.get(str(article["fm"].get("translation_key")), 2) < 2:
+            del article["fm"]["translation_key"]
+
+
 def choose_step(rng: random.Random, state: State) -> list[tuple[Any, ...]]:
     ops = []
     for _ in range(rng.choices([1, 2, 3], weights=[6, 3, 2])[0]):
@@ -1898,6 +2341,8 @@ def leaks(state: State, out: Path) -> list[str]:
     names: list[tuple[str, str]] = []  # (file name that must not be published, whose)
     absent: list[str] = []  # output paths that must not exist
     tokens: list[tuple[str, str]] = []  # (" TN" of a hidden title, " QN" of a quote; whose)
+    linked: dict[str, str] = {}  # output folder of a hidden page -> whose
+    cfg = state.config
     for path, article in sorted(state.articles.items()):
         status = article_status(state, article)
         hidden = status in ("draft", "scheduled")
@@ -1920,11 +2365,16 @@ def leaks(state: State, out: Path) -> list[str]:
                        if found]
         if hidden or not article.get("bundle"):
             names += [(name, f"{status} article {path}") for name in article["files"]]
+        if hidden:  # no translation links to it (hreflang, the switcher, the sitemap)
+            linked[address(cfg, "article", path[:-3], article["fm"])] = f"{status} article {path}"
     for name, page in sorted(state.pages.items()):
+        for code, item in [("", page), *sorted(page.get("translations", {}).items())]:
+            own = f"{name}.{code}" if code else name
+            if item["fm"].get("draft"):
+                texts.append((marker(item["body"][0]).encode(), f"draft page {own}"))
+                absent.append(address(cfg, "page", own, item["fm"]) + "index.html")
+                linked[address(cfg, "page", own, item["fm"])] = f"draft page {own}"
         draft = bool(page["fm"].get("draft"))
-        if draft:
-            texts.append((marker(page["body"][0]).encode(), f"draft page {name}"))
-            absent.append(page_slug(state, name) + "/index.html")
         if draft or not page.get("bundle"):
             names += [(file_name, f"page {name}") for file_name in page["files"]]
     for file_name, whose in names:
@@ -1951,6 +2401,58 @@ def leaks(state: State, out: Path) -> list[str]:
     found += [f"  published: {rel}, a draft page" for rel in absent
               if unicodedata.normalize("NFC", rel) in
               {unicodedata.normalize("NFC", name) for name in files}]
+    if cfg["languages"]:
+        found += translation_links(cfg, files, linked)
+    return found
+
+
+def translation_links(cfg: dict[str, Any], files: dict[str, bytes],
+                      hidden: dict[str, str]) -> list[str]:
+    """Name the links to hidden pages among translations: hreflang alternates, the language
+    switcher and the sitemap's xhtml:link (the model's own body links may name any page)."""
+    base = urlsplit(cfg["base_url"]).path
+    found = []
+    for rel, data in sorted(files.items()):
+        if not rel.endswith((".html", ".xml")):
+            continue
+        text = data.decode("utf-8", "replace")
+        urls = [m.group(1) for tag in re.findall(r"<[^>]*\bhreflang=[^>]*>", text)
+                for m in [re.search(r'\bhref="([^"]*)"', tag)] if m]
+        for url in urls:
+            path = unicodedata.normalize("NFC", unquote(urlsplit(html.unescape(url)).path))
+            if path.startswith(base) and path[len(base):] in hidden:
+                found.append(f"  {rel} links to {path}, the {hidden[path[len(base):]]}")
+    return found
+
+
+def unlinked(state: State, out: Path) -> list[str]:
+    """Name the listed articles, briefings and pages whose page does not link (hreflang)
+    to a listed translation (by name, NFC or not, or by translation_key)."""
+    cfg = state.config
+    if not cfg["languages"]:
+        return []
+    base = urlsplit(cfg["base_url"]).path
+    groups: dict[str, dict[str, str]] = {}  # translation -> language -> its address
+    for section, name, fm in language_items(state):
+        if section == "article":
+            shown = article_status(state, state.articles[name + ".md"]) == "listed"
+        else:
+            shown = section == "briefing" or not fm.get("draft") or "--drafts" in state.flags
+        if shown:
+            key = (f"{section}={fm['translation_key']}" if fm.get("translation_key") else
+                   f"{section}:{unicodedata.normalize('NFC', split_name(cfg, name)[0])}")
+            groups.setdefault(key, {})[lang_of(cfg, name, fm)] = address(cfg, section, name, fm)
+    found = []
+    for group in groups.values():
+        for where in sorted(group.values()) if len(group) > 1 else ():
+            page = out / where / "index.html"
+            links = {code: unicodedata.normalize("NFC", unquote(urlsplit(html.unescape(url)).path))
+                     for code, url in re.findall(r'<link rel="alternate" hreflang="([^"]+)" '
+                                                 r'href="([^"]+)">', page.read_text("utf-8"))
+                     } if page.is_file() else {}
+            found += [f"  {where} does not link to its {code} translation {other}: hreflang "
+                      f"{links}" for code, other in sorted(group.items())
+                      if links.get(code) != base + other]
     return found
 
 
@@ -1958,21 +2460,20 @@ def stamps(state: State, out: Path, path: str) -> tuple[str | None, str | None]:
     """Return an article's JSON-LD dateModified on its page and its `updated` in the Atom
     feed (None where the page or the entry is not in the output)."""
     fm = state.articles[path]["fm"]
-    stem = path.rsplit("/", 1)[-1].removesuffix(".md")
-    if state.config["slugify"] == "ascii":
-        stem = slugify(stem, "ascii")
-    slug = unicodedata.normalize("NFC", str(fm.get("slug") or stem))
-    page = out / "articles" / slug / "index.html"
+    folder = address(state.config, "article", path[:-3], fm)  # e.g. ko/articles/x-3/
+    home = out / prefix(state.config, lang_of(state.config, path[:-3], fm))
+    page = out / folder / "index.html"
     modified = None
     if page.is_file():
         found = re.search(r'<script type="application/ld\+json">(.*?)</script>',
                           page.read_text(encoding="utf-8"), re.S)
         modified = json.loads(found.group(1)).get("dateModified") if found else None
     updated = None
-    if (out / "atom.xml").is_file():
-        feed = feedparser.parse((out / "atom.xml").read_bytes())
+    if (home / "atom.xml").is_file():
+        feed = feedparser.parse((home / "atom.xml").read_bytes())
         updated = next((entry.get("updated") for entry in feed.entries
-                        if unquote(entry.get("link", "")).endswith(f"/articles/{slug}/")), None)
+                        if unicodedata.normalize("NFC", unquote(entry.get("link", "")))
+                        .endswith("/" + folder)), None)
     return modified, updated
 
 
@@ -2039,7 +2540,8 @@ class Run:
         new = build(self.site, "-j", "1", "--no-cache", "--now", now, "--output", str(fresh),
                     *flags)
         self.state.outputs = sorted(name for name in snapshot(self.out)[0] if name != MANIFEST)
-        problems: list[str] = []
+        problems = [f"  the model is no valid site (a bug of the test): {problem}"
+                    for problem in language_problems(self.state)]
         for label, result in (("incremental", inc), ("fresh", new)):
             trace = crashed(result)
             if trace:
@@ -2050,7 +2552,7 @@ class Run:
                             f"fresh {new.exit_code}")
         elif inc.exit_code != 0:
             self.build_errors += 1
-            if self.state.broken is None or self.state.broken[0] in HARMLESS:
+            if must_build(self.state):
                 # valid input: the model or the build is wrong
                 errors = [x for x in new.output.splitlines() if x.startswith("error")]
                 problems.append("  the step breaks nothing, yet both builds failed:\n"
@@ -2073,6 +2575,7 @@ class Run:
                 problems += [f"  the {label} build did not warn of the <script> in {path}"
                              for path in unwarned(self.state, result)]
             problems += leaks(self.state, fresh)
+            problems += unlinked(self.state, fresh)
             self.quiet_checks += sum(path in self.state.articles for path in quiet)
             problems += [f"  a typo-fix update alone moved the modified date of {path}: "
                          f"{was} -> {now}" for path, was in sorted(quiet.items())
