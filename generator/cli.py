@@ -63,7 +63,7 @@ def _parse_now(value: str | None) -> datetime | None:
     return moment
 
 
-def _check_source_date_epoch() -> None:
+def check_source_date_epoch() -> None:
     """Exit with status 2 unless SOURCE_DATE_EPOCH is unset, empty or a usable time."""
     # Checked here, before anything is read: a value the clock cannot represent failed deep
     # in the build with a traceback, and a malformed one would silently fall back to the
@@ -83,7 +83,7 @@ def _check_source_date_epoch() -> None:
     sys.exit(2)
 
 
-def _interrupt(signum: int, frame: FrameType | None) -> None:
+def interrupt(signum: int, frame: FrameType | None) -> None:
     # SIGTERM ends a build the way Ctrl-C does, so the staging folder is cleaned up.
     raise KeyboardInterrupt
 
@@ -153,9 +153,9 @@ def build_command(site_root: Path, output_dir: Path | None, drafts: bool, force:
     """Build the site into its output folder."""
     if quiet and verbose:
         raise click.UsageError("--quiet and --verbose cannot be used together")
-    signal.signal(signal.SIGTERM, _interrupt)
+    signal.signal(signal.SIGTERM, interrupt)
     if now is None:  # --now wins over SOURCE_DATE_EPOCH, which is then not read
-        _check_source_date_epoch()
+        check_source_date_epoch()
     options = BuildOptions(site_root, output_dir, drafts, force, cache=not no_cache,
                            jobs=jobs or default_jobs(), now=_parse_now(now),
                            include_current=include_current, future=future,
@@ -204,130 +204,18 @@ def build_command(site_root: Path, output_dir: Path | None, drafts: bool, force:
 def serve_command(site_root: Path, host: str, port: int, drafts: bool, open_page: bool,
                   poll: bool) -> None:
     """Preview the site with live reload; builds into a temporary folder, never public/."""
-    _check_source_date_epoch()
+    check_source_date_epoch()
     from generator.serve import serve
 
     try:
-        serve(site_root, host, port, drafts, open_page, poll, log=_log)
+        serve(site_root, host, port, drafts, open_page, poll, log=log_line)
     except OSError as exc:
         click.echo(f"error: cannot serve on {host}:{port}: {exc.strerror or exc}", err=True)
         sys.exit(1)
 
 
-def _log(line: str) -> None:
+def log_line(line: str) -> None:
     click.echo(line, err=line.startswith(("error:", "warning:")))
-
-
-def _refuse(exc: BriefingsError, written: str = "nothing was written") -> None:
-    """Print an error of init or new (every problem of a site error) and exit 1."""
-    lines = [str(p) for p in exc.problems] if isinstance(exc, SiteError) else [str(exc)]
-    for line in lines:
-        click.echo(f"error: {line}", err=True)
-    click.echo(f"Stopped; {written}.", err=True)
-    sys.exit(1)
-
-
-@main.command("init")
-@click.argument("folder", type=click.Path(path_type=Path), default=".")
-@click.option("--title", default=None, help="The site's name [default: My briefings].")
-@click.option("--language", default="en", show_default=True,
-              help="Language of the site and of its example content (en, ko, …).")
-@click.option("--base-url", default="https://example.org/", show_default=True,
-              help="Where the site will be published.")
-@click.option("--timezone", default=None,
-              help="IANA timezone of the dates [default: Asia/Seoul for ko, else UTC].")
-def init_command(folder: Path, title: str | None, language: str, base_url: str,
-                 timezone: str | None) -> None:
-    """Start a new site in FOLDER: site.yaml, an example briefing and article, .gitignore."""
-    from generator.build import build_now
-    from generator.scaffold import Starter, plan, write
-
-    try:
-        files = plan(Starter(title, language, base_url, timezone), build_now())
-        written = write(folder, files)
-    except BriefingsError as exc:
-        _refuse(exc)
-        return
-    click.echo(f"Created a Briefings site in {folder}:")
-    for rel in written:
-        click.echo(f"  {rel}")
-    site = "" if folder == Path(".") else f" --site {_shell_word(str(folder))}"
-    click.echo("Next, preview it (it reloads as you edit), then start your first article:")
-    click.echo(f"  briefings serve{site}")
-    click.echo(f"  briefings new article \"Your first headline\"{site}")
-
-
-def _shell_word(text: str) -> str:
-    import shlex
-
-    return shlex.quote(text)
-
-
-@main.command("new")
-@click.argument("kind", type=click.Choice(["article", "briefing", "page", "entity"]))
-@click.argument("title")
-@click.option("--site", "site_root", type=click.Path(exists=True, file_okay=False,
-              path_type=Path), default=".", show_default=True,
-              help="The site folder (it holds site.yaml).")
-@click.option("--briefing", "briefings", multiple=True, metavar="SLUG",
-              help="A briefing the article belongs to (repeat for more).")
-@click.option("--type", "entity_type", default=None,
-              type=click.Choice(["person", "organization", "country", "place", "event",
-                                 "other"]),
-              help="An entity's type.")
-@click.option("--menu", default=None, type=click.Choice(["header", "footer"]),
-              help="The menu that links a page.")
-def new_command(kind: str, title: str, site_root: Path, briefings: tuple[str, ...],
-                entity_type: str | None, menu: str | None) -> None:
-    """Create a new KIND file titled TITLE (an article starts as a draft); print its path."""
-    from generator.build import build_now
-    from generator.new_file import Request, create
-
-    if entity_type and kind != "entity":
-        raise click.UsageError("--type is for entities only")
-    if menu and kind != "page":
-        raise click.UsageError("--menu is for pages only")
-    try:
-        rel = create(site_root, Request(kind, title, briefings, entity_type or "", menu or ""),
-                     build_now())
-    except BriefingsError as exc:
-        _refuse(exc)
-        return
-    click.echo(site_root / rel)
-
-
-@main.command("check")
-@click.option("--site", "site_root", type=click.Path(exists=True, file_okay=False,
-              path_type=Path), default=".", show_default=True,
-              help="The site folder (it holds site.yaml).")
-@click.option("--format", "output_format", type=click.Choice(["text", "json", "github"]),
-              default="text", show_default=True,
-              help="Lines of text, a JSON list, or GitHub Actions annotations.")
-@click.option("--strict", is_flag=True, help="Also fail (exit 1) on warnings.")
-@click.option("--drafts", is_flag=True, help="Check as `build --drafts` would.")
-@click.option("--jobs", "-j", type=click.IntRange(1, 256), default=None,
-              help="Worker processes [default: one per CPU].")
-def check_command(site_root: Path, output_format: str, strict: bool, drafts: bool,
-                  jobs: int | None) -> None:
-    """Check the site as a build would, writing nothing; also warn of broken links, missing
-    images, text copied from an imported original, overdue drafts and unused briefings."""
-    from generator.build import build_now
-    from generator.check import ERROR, as_github, as_json, as_text, check_site
-
-    _check_source_date_epoch()
-    signal.signal(signal.SIGTERM, _interrupt)
-    findings = check_site(site_root, build_now(), drafts, jobs or default_jobs())
-    if output_format == "json":
-        click.echo(as_json(findings))
-    else:
-        for line in (as_github if output_format == "github" else as_text)(findings):
-            click.echo(line)
-    errors = sum(1 for f in findings if f.level == ERROR)
-    warnings = len(findings) - errors
-    click.echo(f"Checked: {errors} error{'' if errors == 1 else 's'}, "
-               f"{warnings} warning{'' if warnings == 1 else 's'}.", err=True)
-    if errors or (strict and warnings):
-        sys.exit(1)
 
 
 @main.command("deploy")
@@ -344,8 +232,8 @@ def check_command(site_root: Path, output_format: str, strict: bool, drafts: boo
 def deploy_command(target: str | None, site_root: Path, dry_run: bool, yes: bool,
                    build_first: bool) -> None:
     """Publish the last build to a deploy target of site.yaml, uploading only what changed."""
-    signal.signal(signal.SIGTERM, _interrupt)
-    _check_source_date_epoch()
+    signal.signal(signal.SIGTERM, interrupt)
+    check_source_date_epoch()
     from generator.config import load_site
     from generator.deploy import choose, deploy, describe
     from generator.lastbuild import last_build
@@ -355,12 +243,12 @@ def deploy_command(target: str | None, site_root: Path, dry_run: bool, yes: bool
         config, settings = load_site(root)
         chosen = choose(settings, target)
         if build_first:
-            result = build(BuildOptions(root, jobs=default_jobs(), on_wait=_log))
+            result = build(BuildOptions(root, jobs=default_jobs(), on_wait=log_line))
             click.echo(f"Built {result.pages} pages ({result.files} files changed).", err=True)
         built = last_build(root, config)
         where = chosen.remote or f"git {chosen.git} {chosen.branch}"
         report = deploy(settings, chosen, root, built.out, built.lock, built.files, dry_run,
-                        yes, _log)
+                        yes, log_line)
     except BriefingsError as exc:
         if isinstance(exc, SiteError):
             for problem in exc.problems:
@@ -388,45 +276,8 @@ def deploy_command(target: str | None, site_root: Path, dry_run: bool, yes: bool
                                             if report.commit else "") + ".")
 
 
-@main.command("import")
-@click.argument("sources", nargs=-1, required=True, metavar="SOURCE...")
-@click.option("--site", "site_root", type=click.Path(exists=True, file_okay=False,
-              path_type=Path), default=".", show_default=True,
-              help="The site folder (it holds site.yaml).")
-@click.option("--briefing", default=None, metavar="SLUG",
-              help="The briefing the drafts belong to.")
-@click.option("--dry-run", is_flag=True, help="Print what would be written; write nothing.")
-@click.option("--update", is_flag=True,
-              help="Refresh the original kept in drafts already imported from the same "
-                   "source, instead of skipping them.")
-@click.option("--timezone", default=None, metavar="TZ",
-              help="IANA timezone of dates written without an offset [default: the site's].")
-@click.option("--fetch", is_flag=True, help="Allow SOURCE to be an http(s) URL to download.")
-def import_command(sources: tuple[str, ...], site_root: Path, briefing: str | None,
-                   dry_run: bool, update: bool, timezone: str | None, fetch: bool) -> None:
-    """Import saved pages, feeds or text scrapes (files or folders) as draft articles."""
-    from generator.build import build_now
-    from generator.dates import zone
-    from generator.importing.run import ImportOptions, run_import
-    from generator.schema import Invalid
+# The editor's commands live beside this module; only here are they given to `briefings`.
+from generator.cli_editor import COMMANDS  # noqa: E402
 
-    if timezone is not None:
-        try:
-            zone(timezone)
-        except Invalid as exc:
-            raise click.BadParameter(str(exc), param_hint="--timezone") from None
-    options = ImportOptions(site_root, sources, briefing, dry_run, update, timezone, fetch,
-                            build_now())
-    try:
-        result = run_import(options, _log)
-    except BriefingsError as exc:
-        _refuse(exc)
-        return
-    except OSError as exc:
-        _refuse(BriefingsError(f"{exc.filename}: cannot be written: {exc.strerror}"),
-                "drafts listed above were written")
-        return
-    done = "would be written" if dry_run else "written"
-    click.echo(f"{len(result.written)} draft{'' if len(result.written) == 1 else 's'} {done}, "
-               f"{len(result.updated)} updated, {result.skipped} skipped"
-               + (" (--dry-run: nothing was written)" if dry_run else "") + ".")
+for _command in COMMANDS:
+    main.add_command(_command)
