@@ -198,3 +198,13 @@ def serve_folder(folder: Path, prefix: str = "/") -> Iterator[str]:
         server.shutdown()
         server.server_close()
         thread.join(5)
+
+
+def build_apart(site: Path) -> None:
+    """Build in a child process: Playwright's sync API keeps an event loop in this one, and
+    Pagefind's indexer calls asyncio.run(), which refuses to run inside it."""
+    proc = subprocess.run([sys.executable, "-m", "generator", "build", "--site", str(site)],
+                          cwd=REPO, capture_output=True, text=True, check=False,
+                          env={**os.environ, "SOURCE_DATE_EPOCH": NOW_EPOCH})
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "Traceback" not in proc.stderr, proc.stderr

@@ -9,10 +9,7 @@ https://example.org/desk/. talks is translated, denial is English only, 협의-�
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import subprocess
-import sys
 import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -25,10 +22,9 @@ import lxml.html
 import pytest
 
 from tests.conftest import (
-    NOW_EPOCH,
-    REPO,
     SITES,
     build,
+    build_apart,
     error_lines,
     serve_folder,
     tree_digest,
@@ -503,12 +499,6 @@ def test_a_site_without_languages_reads_no_suffix(tmp_path: Path) -> None:
 PREFIX = "/desk/"
 
 
-def build_apart(root: Path) -> None:
-    """Build in a child process (Playwright's sync API keeps an event loop in this one)."""
-    proc = subprocess.run([sys.executable, "-m", "generator", "build", "--site", str(root)],
-                          cwd=REPO, capture_output=True, text=True, check=False,
-                          env={**os.environ, "SOURCE_DATE_EPOCH": NOW_EPOCH})
-    assert proc.returncode == 0, proc.stdout + proc.stderr
 
 
 @pytest.fixture(scope="module")

@@ -5,9 +5,6 @@ organizations, JSON-LD, the Nu checker, and the search page's entity filter."""
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 import textwrap
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,7 +16,7 @@ import lxml.html
 import pytest
 import yaml
 
-from tests.conftest import NOW_EPOCH, REPO, serve_folder, validate_html, write_files
+from tests.conftest import REPO, build_apart, serve_folder, validate_html, write_files
 
 BASE = "https://example.org/"
 THEME = REPO / "themes" / "default"
@@ -101,12 +98,6 @@ A = {slug: f"articles/{slug}/" for slug in (
     "seoul-statement", "ferry-fares")}
 
 
-def build_apart(root: Path) -> None:
-    """Build in a child process (Playwright's sync API keeps an event loop in this one)."""
-    proc = subprocess.run([sys.executable, "-m", "generator", "build", "--site", str(root)],
-                          cwd=REPO, capture_output=True, text=True, check=False,
-                          env={**os.environ, "SOURCE_DATE_EPOCH": NOW_EPOCH})
-    assert proc.returncode == 0, proc.stdout + proc.stderr
 
 
 def built(tmp_path_factory: pytest.TempPathFactory, name: str, files: dict[str, str]) -> Path:

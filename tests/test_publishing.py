@@ -11,10 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import shutil
-import subprocess
-import sys
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -33,6 +30,7 @@ from tests.conftest import (
     REPO,
     SITES,
     build,
+    build_apart,
     feed_files,
     serve_folder,
     validate_html,
@@ -71,14 +69,6 @@ def run_build(site: Path, *args: str, source_date_epoch: str = NOW_EPOCH) -> Res
                               env={"SOURCE_DATE_EPOCH": source_date_epoch})
 
 
-def build_apart(site: Path) -> None:
-    """Build in a child process: Pagefind's indexer calls asyncio.run(), which refuses to
-    run inside the event loop that Playwright's sync API keeps in this process."""
-    proc = subprocess.run([sys.executable, "-m", "generator", "build", "--site", str(site)],
-                          cwd=REPO, capture_output=True, text=True, check=False,
-                          env={**os.environ, "SOURCE_DATE_EPOCH": NOW_EPOCH})
-    assert proc.returncode == 0, proc.stdout + proc.stderr
-    assert "Traceback" not in proc.stderr, proc.stderr
 
 
 def configure(site: Path, **settings: str) -> None:

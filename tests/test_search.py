@@ -4,8 +4,6 @@ published torn, and merged by the search page, also under a base path prefix."""
 from __future__ import annotations
 
 import json
-import os
-import subprocess
 import sys
 import textwrap
 import urllib.request
@@ -20,7 +18,13 @@ from generator import search
 from generator.errors import OutputError
 from generator.ledger import read_marker
 from generator.output import Publisher, check_output_dir
-from tests.conftest import NOW_EPOCH, REPO, build, serve_folder, tree_digest, write_files
+from tests.conftest import (
+    build,
+    build_apart,
+    serve_folder,
+    tree_digest,
+    write_files,
+)
 
 # --- a Pagefind that logs what it is asked and can damage what it answers -------------
 
@@ -375,12 +379,6 @@ def test_the_check_names_what_is_wrong(bundle: dict[str, bytes], damage: str,
 PREFIX = "/ko/"
 
 
-def build_apart(root: Path) -> None:
-    """Build in a child process (Playwright's sync API keeps an event loop in this one)."""
-    proc = subprocess.run([sys.executable, "-m", "generator", "build", "--site", str(root)],
-                          cwd=REPO, capture_output=True, text=True, check=False,
-                          env={**os.environ, "SOURCE_DATE_EPOCH": NOW_EPOCH})
-    assert proc.returncode == 0, proc.stdout + proc.stderr
 
 
 @pytest.fixture(scope="module")
