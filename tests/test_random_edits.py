@@ -1698,7 +1698,7 @@ def choose_language(rng: random.Random, state: State, what: str = "") -> tuple[A
     on = bool(state.config.get("languages"))
     what = what or rng.choices(["languages", "translate", "only", "delete", "rename", "key",
                                 "lang", "briefing", "page", "page_fm"],
-                               weights=[3 if on else 6, 6, 3, 2, 2, 2, 1, 2, 2, 1])[0]
+                               weights=[3 if on else 10, 5, 3, 2, 2, 4, 2, 2, 2, 2])[0]
     paths = sorted(state.articles)
     suffixed = [p for p in paths if split_name(cfg, p.removesuffix(".md"))[1]]
     number = state.fresh_number()
