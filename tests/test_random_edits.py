@@ -97,9 +97,10 @@ whether it differed is only reported in the failure message and the per-seed sum
 
 Modes (all steps are derived from the seed, so a failure replays exactly):
 
-    # CI: seeds 1-3, 12 steps each, 10 articles, search off; plus the search seed, a
-    # check of the harness, a scripted body edit naming an entity and a scripted typo-fix
-    # update and correction (about 30 s on 2 cores)
+    # CI: seeds 1-3 (seed 2 in two languages), 12 steps each, 10 articles, search off;
+    # plus the search seed, a check of the harness, a scripted body edit naming an entity,
+    # a scripted typo-fix update and correction, and a scripted translation saved with a
+    # decomposed name (about 45 s on 2 cores)
     .venv/bin/python -m pytest tests/test_random_edits.py
 
     # bug hunt: more seeds and longer sequences (about 8 s per 25-step seed)
@@ -1728,6 +1729,9 @@ def choose_language(rng: random.Random, state: State, what: str = "") -> tuple[A
         return ("delete_article", rng.choice(suffixed))
     if what == "rename":
         path = rng.choice(suffixed)
+        nfd = unicodedata.normalize("NFD", path)
+        if nfd != path and nfd not in state.articles and rng.random() < 0.3:
+            return ("rename_article", path, nfd)  # saved again by macOS: still its partner's
         folder = path.rsplit("/", 1)[0] + "/" if "/" in path else ""
         stem = f"{folder}{rng.choice(STEMS)}-{number}"
         if rng.random() < 0.5:  # it alone: it loses its partners
@@ -2595,7 +2599,8 @@ class Run:
             f"seed {self.seed}, step {number}: the incremental build differs from a fresh one",
             f"replay: BRIEFINGS_RANDOM_SEEDS={seeds} BRIEFINGS_RANDOM_STEPS={number} "
             f"BRIEFINGS_RANDOM_ARTICLES={self.articles} BRIEFINGS_RANDOM_JOBS={JOBS} "
-            f".venv/bin/python -m pytest tests/test_random_edits.py -k {self.test}",
+            + (f"BRIEFINGS_RANDOM_FOCUS={','.join(FOCUS)} " if FOCUS else "")
+            + f".venv/bin/python -m pytest tests/test_random_edits.py -k {self.test}",
             "(or replay a shortened list of steps: run_sequence(seed, 0, articles, search, "
             "folder, script=[[op, ...], ...]))",
             "steps (op tuples; see `apply`):", self.describe(),
@@ -2763,3 +2768,22 @@ def test_a_typo_fix_update_leaves_the_modified_date(tmp_path: Path) -> None:
     now = stamps(run.state, run.out, path)
     assert now[0] is not None and datetime.fromisoformat(now[0]) == day + timedelta(days=3)
     assert was[1] is None or now[1] != was[1]
+
+
+def test_a_translation_saved_with_a_decomposed_name_stays_linked(tmp_path: Path) -> None:
+    """A translation whose file name macOS saved decomposed (NFD) is still its partner's:
+    both pages link to each other (hreflang), as while the name was composed."""
+    run = run_sequence(2, 0, 10, False, tmp_path)  # seed 2 starts in two languages
+    cfg = run.state.config
+    path = next(p for p, a in sorted(run.state.articles.items())
+                if article_status(run.state, a) == "listed" and unicodedata.normalize("NFD", p) != p
+                and len(versions(run.state, cfg, p)) == 1)
+    other = next(code for code in codes(cfg)
+                 if code != lang_of(cfg, path[:-3], run.state.articles[path]["fm"]))
+    article = translation_article(random.Random(1), run.state, path)
+    for key in ("draft", "publish_date", "expires"):
+        article["fm"].pop(key, None)
+    new = f"{path[:-3]}.{other}.md"
+    _step(run, ("add_article", new, article))
+    assert unlinked(run.state, run.out) == [] and len(versions(run.state, cfg, path)) == 2
+    _step(run, ("rename_article", new, unicodedata.normalize("NFD", new)))
