@@ -8,6 +8,7 @@ Pure: no IO.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -101,6 +102,7 @@ def assign(config: SiteConfig, records: Mapping[str, ParsedFile], briefings: lis
     codes = [language.code for language in config.languages]
     members: dict[str, dict[str, str]] = {}  # translation → language → file
     explicit: dict[str, str] = {}  # translation named by translation_key → its first file
+    clashed: set[str] = set()  # translations two files of one language claim
 
     def one(item: Item, kind: str) -> Item | None:
         record = records[item.source_path]
@@ -127,11 +129,14 @@ def assign(config: SiteConfig, records: Mapping[str, ParsedFile], briefings: lis
             return None
         chosen = suffix or lang or codes[0]
         given = record.values.get("translation_key")
-        key = f"{kind}:{given}" if given else f"{kind}:{folder}/{base}"
+        # One translation however its file names are saved (macOS writes them decomposed).
+        key = unicodedata.normalize("NFC", f"{kind}:{given}" if given else
+                                    f"{kind}:{folder}/{base}")
         if given:
             explicit.setdefault(key, item.source_path)
         group = members.setdefault(key, {})
         if chosen in group:
+            clashed.add(key)  # reported here: not also as a key that translates nothing
             why = ("" if suffix or lang else
                    " (with no language suffix and no 'lang:', it is in the default language)")
             problems.append(Problem(item.source_path, record.line("translation_key"), (
@@ -145,7 +150,7 @@ def assign(config: SiteConfig, records: Mapping[str, ParsedFile], briefings: lis
              [a for a in (one(a, "article") for a in articles) if a],
              [p for p in (one(p, "page") for p in pages) if p])
     for key, path in explicit.items():
-        if len(members.get(key, {})) < 2:
+        if len(members.get(key, {})) < 2 and key not in clashed:
             problems.append(Problem(path, records[path].line("translation_key"), (
                 f"'translation_key': no other file has translation_key "
                 f"'{key.split(':', 1)[1]}', so it translates nothing; give its "

@@ -47,7 +47,9 @@ def assemble(config: SiteConfig, content: Content, drafts: bool = False,
     briefings = sorted(content.briefings, key=lambda b: (b.weight, b.title.casefold(), b.slug))
     pages = sorted((p for p in content.pages if drafts or not p.draft),
                    key=lambda p: (p.weight, p.title.casefold(), p.slug))
-    _check_collisions([*articles, *expired], briefings, pages)
+    # The addresses of one language of a multilingual site are under its folder.
+    _check_collisions([*articles, *expired], briefings, pages,
+                      config.base_path[len(config.root_path):])
     tags = _tags(articles, config.slugify)
     tag_of_name = {name: tag for tag in tags for name in tag.spellings}
     by_briefing: dict[str, list[Article]] = {}
@@ -123,7 +125,7 @@ def _files(content: Content, published: list[Article | Standalone]
 
 
 def _check_collisions(articles: list[Article], briefings: list[Briefing],
-                      pages: list[Standalone]) -> None:
+                      pages: list[Standalone], folder: str = "") -> None:
     claimed: dict[str, str] = {}
     problems: list[Problem] = []
     items: list[Article | Briefing | Standalone] = [*briefings, *articles, *pages]
@@ -132,7 +134,7 @@ def _check_collisions(articles: list[Article], briefings: list[Briefing],
         first = claimed.setdefault(key, item.source_path)
         if first != item.source_path:
             problems.append(Problem(item.source_path, None, (
-                f"writes the same URL /{item.path} as {first} (URLs that differ only in "
+                f"writes the same URL /{folder}{item.path} as {first} (URLs that differ only in "
                 "case or Unicode form collide on most disks); give one of them another "
                 "'slug'")))
     if problems:
