@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-import zipfile
 from pathlib import Path
 
 import pytest
@@ -15,7 +11,7 @@ from click.testing import CliRunner, Result
 from generator.cli import main
 from generator.config import load_config
 from generator.scaffold import FILES, WORKFLOW
-from tests.conftest import NOW_EPOCH, REPO, build, tree_digest, validate_html
+from tests.conftest import NOW_EPOCH, build, tree_digest, validate_html
 
 WRITTEN = [*(rel for rel, _ in FILES), WORKFLOW[0]]
 
@@ -126,22 +122,3 @@ def test_bad_options_write_nothing(tmp_path: Path) -> None:
         assert result.exit_code == 1
         assert message in result.output
         assert not (tmp_path / "site").exists()
-
-
-def test_an_installed_copy_carries_the_starter_files(tmp_path: Path) -> None:
-    wheels = tmp_path / "wheels"
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation",
-                    "-q", "-w", str(wheels), str(REPO)], check=True)
-    (wheel,) = wheels.glob("briefings-*.whl")
-    unpacked = tmp_path / "installed"
-    with zipfile.ZipFile(wheel) as archive:
-        archive.extractall(unpacked)
-    # Only the unpacked wheel is importable: no checkout to fall back on.
-    env = {**os.environ, "PYTHONPATH": str(unpacked), "SOURCE_DATE_EPOCH": NOW_EPOCH}
-    for language in ("en", "ko"):
-        site = tmp_path / language
-        for args in (["init", str(site), "--language", language], ["build", "--site", str(site)]):
-            proc = subprocess.run([sys.executable, "-P", "-m", "generator", *args], env=env,
-                                  capture_output=True, text=True, check=False)
-            assert proc.returncode == 0, proc.stderr
-        assert (site / "public/articles/welcome/index.html").is_file()

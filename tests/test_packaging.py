@@ -8,10 +8,11 @@ import sys
 import zipfile
 from pathlib import Path
 
-from tests.conftest import REPO, write_files
+from tests.conftest import NOW_EPOCH, REPO, write_files
 
 
-def test_wheel_ships_the_default_theme_and_builds_a_bare_site(tmp_path: Path) -> None:
+def unpacked_wheel(tmp_path: Path) -> tuple[Path, list[str]]:
+    """Build the wheel and unpack it as pip would install it; return where, and its files."""
     wheels = tmp_path / "wheels"
     subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation",
                     "-q", "-w", str(wheels), str(REPO)], check=True)
@@ -20,6 +21,11 @@ def test_wheel_ships_the_default_theme_and_builds_a_bare_site(tmp_path: Path) ->
     with zipfile.ZipFile(wheel) as archive:
         names = archive.namelist()
         archive.extractall(unpacked)
+    return unpacked, names
+
+
+def test_wheel_ships_the_default_theme_and_builds_a_bare_site(tmp_path: Path) -> None:
+    unpacked, names = unpacked_wheel(tmp_path)
     assert "generator/themes/default/templates/base.html" in names
     assert "generator/themes/default/static/style.css" in names
     assert any(n.endswith("entry_points.txt") for n in names)
@@ -38,3 +44,16 @@ def test_wheel_ships_the_default_theme_and_builds_a_bare_site(tmp_path: Path) ->
                            cwd=site, env=env, capture_output=True, text=True, check=True)
     assert probe.stdout.startswith(str(unpacked))
     assert (site / "public/articles/a/index.html").is_file()
+
+
+def test_an_installed_copy_carries_the_starter_files(tmp_path: Path) -> None:
+    unpacked, _ = unpacked_wheel(tmp_path)
+    # Only the unpacked wheel is importable: no checkout to fall back on.
+    env = {**os.environ, "PYTHONPATH": str(unpacked), "SOURCE_DATE_EPOCH": NOW_EPOCH}
+    for language in ("en", "ko"):
+        site = tmp_path / language
+        for args in (["init", str(site), "--language", language], ["build", "--site", str(site)]):
+            proc = subprocess.run([sys.executable, "-P", "-m", "generator", *args], env=env,
+                                  capture_output=True, text=True, check=False)
+            assert proc.returncode == 0, proc.stderr
+        assert (site / "public/articles/welcome/index.html").is_file()
