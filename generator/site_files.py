@@ -64,7 +64,7 @@ def check_collisions(site: Site, generated: Iterable[str], root: Path) -> list[P
 
 
 def publish_statics(files: Iterable[tuple[str, str, str]], publisher: Sink) -> None:
-    """Stage the site's own files (static/) that changed: (output path, file, digest)."""
+    """Stage the files published as they are that changed: (output path, file, digest)."""
     for path, file, digest in files:
         if not publisher.unchanged(path, digest):
             publisher.write(path, Path(file).read_bytes(), digest)
@@ -73,9 +73,7 @@ def publish_statics(files: Iterable[tuple[str, str, str]], publisher: Sink) -> N
 def publish(site: Site, publisher: Sink, root: Path, cache_dir: Path | None,
             jobs: int) -> None:
     """Stage the files that changed, and the resized copies of images that changed."""
-    for path, file, digest in site.files:
-        if not publisher.unchanged(path, digest):
-            publisher.write(path, Path(file).read_bytes(), digest)
+    publish_statics(site.files, publisher)
     todo = []
     for path, file, digest, widths in site.resized:
         missing = tuple(w for w in widths if not publisher.unchanged(
