@@ -14,17 +14,16 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from generator import check_rules, i18n, images, parallel, parts, routes, theme
+from generator import check_rules, images, parallel, parts, routes, theme
 from generator.cache import Store
-from generator.config import CONFIG_FILE, TITLE_SAMPLE, load_config
+from generator.config import CONFIG_FILE, load_config
 from generator.content import Content, body_html, read_content
-from generator.editions import WORDS, cut_all
 from generator.errors import BriefingsError, ContentError, Problem, SiteError, terminal_safe
 from generator.feed_render import feed_words, render_feeds
 from generator.feeds import specs
 from generator.model import Page, Site, SiteConfig
 from generator.output import refuse_output_dir
-from generator.publishing import generated_paths, plan_parts
+from generator.publishing import editions_of, generated_paths, plan_parts
 from generator.scan import read_sources
 from generator.site_files import check_notes
 
@@ -68,10 +67,8 @@ def _check(root: Path, config: SiteConfig, the_theme: theme.Theme, store: Store,
     errors, warnings = list(content.problems), list(content.warnings)
     warnings += _content_warnings(root, content, now)
     try:
-        made = parts.make(config, content, drafts, now, False, lambda site: cut_all(
-            site, now, False, i18n.patterns(the_theme.layers, site.config.language, WORDS,
-                                            {**TITLE_SAMPLE, "name": site.config.title},
-                                            root)))
+        made = parts.make(config, content, drafts, now, False, lambda site: editions_of(
+            site, now, False, the_theme.layers, root))
     except SiteError as exc:  # ContentError from assembly; ThemeError from the theme's words
         return list(dict.fromkeys(errors + exc.problems)), warnings
     statics = tuple((path, b"", "") for path, _ in theme.static_files(the_theme))

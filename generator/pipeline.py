@@ -16,7 +16,6 @@ from typing import cast
 from generator import (
     body_edits,
     freshness,
-    i18n,
     parts,
     publishing,
     routes,
@@ -24,10 +23,9 @@ from generator import (
     theme,
 )
 from generator.cache import Store
-from generator.config import TITLE_SAMPLE
 from generator.content import parse_settings, read_content
 from generator.decide import Facts, Plan, decide
-from generator.editions import WORDS, Editions, cut_all
+from generator.editions import Editions
 from generator.errors import ContentError, Interrupted
 from generator.fingerprint import Digester, of_bytes
 from generator.ledger import Record, recorded_warnings
@@ -127,7 +125,8 @@ def run(inputs: Inputs, settings: Settings, plan: Plan, store: Store, started: f
         summary["structure"] = structure
         summary["bodies"] = body_edits.bodies(content.articles)
         made = parts.make(config, content, options.drafts, now, options.future,
-                          lambda site: _editions(site, now, options, the_theme, root))
+                          lambda site: publishing.editions_of(
+                              site, now, options.include_current, the_theme.layers, root))
         problems = [*content.problems, *(p for part in made for p in part.site.problems),
                     *(p for part in made
                       for p in site_files.check_notes(part.site, part.editions, now))]
@@ -188,15 +187,6 @@ def run(inputs: Inputs, settings: Settings, plan: Plan, store: Store, started: f
     return BuildResult(len(planned), feed_count, changed, time.perf_counter() - started,
                        str(out), tuple(timings), _held(states), plan.reason,
                        recorded_warnings(summary))
-
-
-def _editions(site: Site, now: datetime, options: Settings, the_theme: theme.Theme,
-              root: Path) -> Editions:
-    """Cut a site's digest editions, titled in its language."""
-    config = site.config
-    return cut_all(site, now, options.include_current,
-                   i18n.patterns(the_theme.layers, config.language, WORDS,
-                                 {**TITLE_SAMPLE, "name": config.title}, root))
 
 
 def _summary(digester: Digester, inputs: Inputs, states: list[str],

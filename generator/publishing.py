@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 
 from generator import (
     corrections,
     feeds,
+    i18n,
     pages,
     parts,
     routes,
@@ -19,8 +21,9 @@ from generator import (
 )
 from generator.cache import Store
 from generator.claim_pages import claim_pages
+from generator.config import TITLE_SAMPLE
 from generator.digest_pages import plan_digests
-from generator.editions import Editions
+from generator.editions import WORDS, Editions, cut_all
 from generator.entity_pages import entity_pages
 from generator.errors import Problem
 from generator.feed_render import feed_words, publish_digest_feeds, publish_feeds
@@ -31,6 +34,15 @@ from generator.render import Job, render_changed
 
 Statics = tuple[tuple[str, bytes, str], ...]  # the theme's files: output path, bytes, digest
 Progress = Callable[[str, int, int], None]
+
+
+def editions_of(site: Site, now: datetime, include_current: bool, layers: tuple[Path, ...],
+                root: Path) -> Editions:
+    """Cut a site's digest editions, titled in its language."""
+    config = site.config
+    return cut_all(site, now, include_current,
+                   i18n.patterns(layers, config.language, WORDS,
+                                 {**TITLE_SAMPLE, "name": config.title}, root))
 
 
 def plan_all(site: Site, editions: Editions, fixes: dict[str, str]) -> list[Page]:
