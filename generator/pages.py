@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -195,9 +196,11 @@ def menus(site: Site) -> dict[str, tuple[Standalone, ...]]:
     return {"header": site.menu("header"), "footer": site.menu("footer")}
 
 
-def plan(site: Site, editions: Editions | None = None) -> list[Page]:
-    """Return every page of the site, in a stable order."""
+def plan(site: Site, editions: Editions | None = None,
+         stories: Mapping[str, tuple[timelines.Entry, ...]] | None = None) -> list[Page]:
+    """Return every page of the site, in a stable order (`stories`: briefings' timelines)."""
     editions = editions or Editions((), {})
+    stories = timelines.of_briefings(site) if stories is None else stories
     common = common_feeds(site, editions)
     per = site.config.paginate
     home = HOME
@@ -227,7 +230,7 @@ def plan(site: Site, editions: Editions | None = None) -> list[Page]:
         items = site.articles_in(briefing.slug)
         cited, counted = sources(items), tag_counts(site, items)
         shown = claims.briefing_context(site, briefing.slug)
-        story = timelines.of_briefing(site, briefing.slug)
+        story = stories[briefing.slug]
         first = {**shown, "key_timeline": tuple(e for e in story if e.key),
                  "timeline_path": routes.timeline(briefing.path) if story else ""}
         for pager, chunk in paginate(items, per, briefing.path):

@@ -18,6 +18,7 @@ from generator import (
     site_files,
     theme,
     timeline_pages,
+    timelines,
 )
 from generator.cache import Store
 from generator.claim_pages import claim_pages
@@ -48,9 +49,10 @@ def editions_of(site: Site, now: datetime, include_current: bool, layers: tuple[
 def plan_all(site: Site, editions: Editions, fixes: dict[str, str]) -> list[Page]:
     """Plan every page: the site's, the digests', entities', claims', timelines, corrections."""
     common = pages.common_feeds(site, editions)
-    return (pages.plan(site, editions) + plan_digests(site, editions)
+    stories = timelines.of_briefings(site)  # the briefing pages and the timeline pages
+    return (pages.plan(site, editions, stories) + plan_digests(site, editions)
             + entity_pages(site, common) + claim_pages(site, common)
-            + timeline_pages.timeline_pages(site, common)
+            + timeline_pages.timeline_pages(site, common, stories)
             + corrections.plan(site, common, fixes))
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 
 from generator import i18n, routes, timelines
@@ -16,11 +17,13 @@ def words(layers: tuple[Path, ...], language: str, root: Path) -> dict[str, str]
     return i18n.patterns(layers, language, timelines.WORDS, {"title": "An article"}, root)
 
 
-def timeline_pages(site: Site, common: list[FeedLink], home: Crumb = HOME) -> list[Page]:
-    """Plan each briefing's timeline twice: everything, and its key developments only."""
+def timeline_pages(site: Site, common: list[FeedLink],
+                   stories: Mapping[str, tuple[timelines.Entry, ...]], home: Crumb = HOME
+                   ) -> list[Page]:
+    """Plan each briefing's timeline (`stories`, by slug) twice: everything, and key only."""
     pages = []
     for briefing in site.briefings:
-        entries = timelines.of_briefing(site, briefing.slug)
+        entries = stories[briefing.slug]
         if not entries:
             continue
         crumbs = (home, Crumb("briefings", routes.BRIEFINGS, key=True),
@@ -42,9 +45,9 @@ def json_files(site: Site) -> list[str]:
     """Return the path of every timeline.json the site publishes."""
     events = timelines.events_by_entity(site)
     return ([timelines.json_path(b.path) for b in site.briefings
-             if timelines.of_briefing(site, b.slug)]
+             if timelines.has_briefing_timeline(site, b.slug)]
             + [timelines.json_path(e.path) for e in site.entities
-               if timelines.of_entity(site, e.slug, events)])
+               if timelines.has_entity_timeline(site, e.slug, events)])
 
 
 def publish(site: Site, digester: Digester, publisher: Sink,

@@ -89,6 +89,22 @@ def of_briefing(site: Site, slug: str) -> tuple[Entry, ...]:
                      *(_article_entry(a, site) for a in articles)])
 
 
+def of_briefings(site: Site) -> dict[str, tuple[Entry, ...]]:
+    """Return every briefing's timeline, by slug: made once for all the pages that show it."""
+    return {b.slug: of_briefing(site, b.slug) for b in site.briefings}
+
+
+def has_briefing_timeline(site: Site, slug: str) -> bool:
+    """Tell whether a briefing's timeline has an entry, without making it."""
+    # Its articles' events come only with its articles.
+    return bool(site.briefing_of_slug[slug].events or site.articles_in(slug))
+
+
+def has_entity_timeline(site: Site, slug: str, events: Mapping[str, list[Event]]) -> bool:
+    """Tell whether an entity's timeline has an entry, without making it."""
+    return bool(events.get(slug) or site.about_entity.get(slug))
+
+
 def events_by_entity(site: Site) -> dict[str, list[Event]]:
     """Index the events of every briefing and listed article by the entities they are about."""
     found: dict[str, list[Event]] = {}
