@@ -111,7 +111,7 @@ def create(root: Path, request: Request, now: datetime) -> str:
                         if known else "no briefings exist yet")
                 raise BriefingsError(f"unknown briefing '{ref}'; {hint} (or create it: "
                                      f"briefings new briefing \"{ref}\")")
-    slug = unique_slug(make_slug(request.title, config.slugify, request.kind), taken)
+    slug = slugs.unique(make_slug(request.title, config.slugify, request.kind), taken)
     rel = f"{folder}/{slug}.md"
     text = front_matter(_values(request, config, now)) + "\n" + _body(request.kind, config)
     target = root / rel
@@ -154,16 +154,6 @@ def make_slug(title: str, mode: str, kind: str) -> str:
         return kind
     slug = slugs.slugify(title, mode)
     return slug if slugs.check(slug) is None else kind
-
-
-def unique_slug(slug: str, taken: set[str]) -> str:
-    """Return the slug, or the slug with the first free suffix (-2, -3, …)."""
-    candidate, number = slug, 1
-    while slugs.collision_key(candidate) in taken:
-        number += 1
-        tail = f"-{number}"
-        candidate = slug.encode()[: slugs.MAX_BYTES - len(tail)].decode(errors="ignore") + tail
-    return candidate
 
 
 def known_briefings(root: Path, mode: str) -> set[str]:

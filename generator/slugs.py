@@ -60,6 +60,20 @@ def _korean(word: re.Match[str]) -> str:
     return romanize(word.group(), mode="proper")
 
 
+def unique(slug: str, taken: set[str]) -> str:
+    """Return the slug, or the slug with the first free suffix (-2, -3, …).
+
+    `taken` holds the collision keys of the slugs in use; a suffix never takes the slug past
+    MAX_BYTES.
+    """
+    candidate, number = slug, 1
+    while collision_key(candidate) in taken:
+        number += 1
+        tail = f"-{number}"
+        candidate = slug.encode()[: MAX_BYTES - len(tail)].decode(errors="ignore") + tail
+    return candidate
+
+
 def collision_key(path: str) -> str:
     """Fold a URL path so that paths colliding on case-insensitive disks compare equal."""
     return unicodedata.normalize("NFC", path).casefold()

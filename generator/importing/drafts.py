@@ -119,11 +119,7 @@ def slug_for(title: str, mode: str, taken: set[str]) -> str:
         base = base[:SLUG_CHARS].rsplit("-", 1)[0] or base[:SLUG_CHARS]
     if slugs.check(base) is not None:
         base = "imported"
-    slug, number = base, 1
-    while slugs.collision_key(slug) in taken:
-        number += 1
-        slug = f"{base}-{number}"
-    return slug
+    return slugs.unique(base, taken)
 
 
 def create(path: Path, text: str) -> None:
