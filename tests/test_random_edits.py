@@ -54,7 +54,7 @@ then applies a sequence of random steps of one to three edits each:
   static overrides (CSS and a plain file); i18n overrides;
 - `site.yaml`: title, paginate, feeds.items and full_content, digests (period, week start,
   timezone, title, on/off), language, timezone, slugify, base_url, raw_html, author, theme,
-  images.widths, markdown.embeds, newsletter.subscribe_url;
+  images.widths, markdown.embeds, newsletter.subscribe_url, related, show_untranslated;
 - `--now` moves within and across digest periods, onto and past publish dates and expiry
   dates, and backwards; `--drafts`, `--future` and `--include-current` switched on and off;
 - a file of the output deleted, appended to or truncated by hand, a content file saved
@@ -634,7 +634,8 @@ def initial_state(seed: int, articles: int, search: bool) -> State:
               "period": "weekly", "week_starts": "monday", "description": "",
               "base_url": BASE_URL, "child_theme": False, "raw_html": "sanitize", "author": "",
               "digests": True, "digest_title": "", "digest_timezone": "",
-              "image_widths": [64, 128], "embeds": None, "subscribe_url": "", "languages": None}
+              "image_widths": [64, 128], "embeds": None, "subscribe_url": "", "languages": None,
+              "related": None, "show_untranslated": False}
     state = State(config, {}, {})
     for slug, name in BRIEFINGS[:3]:
         state.briefings[slug] = new_briefing(rng, state, name)
@@ -797,6 +798,10 @@ def render(state: State) -> dict[str, bytes]:
     lines.append(f"images: {{widths: {json.dumps(cfg['image_widths'])}}}")
     if cfg["subscribe_url"]:
         lines.append(f"newsletter: {{subscribe_url: {json.dumps(cfg['subscribe_url'])}}}")
+    if cfg.get("related") is not None:
+        lines.append(f"related: {cfg['related']}")
+    if cfg.get("show_untranslated"):
+        lines.append("show_untranslated: true")
     if cfg["author"]:
         lines.append(f"author: {json.dumps(cfg['author'], ensure_ascii=False)}")
     if cfg["description"]:
@@ -1094,7 +1099,7 @@ def choose_config(rng: random.Random, state: State) -> tuple[Any, ...]:
                       "week_starts", "slugify", "language", "full_content", "description",
                       "timezone", "base_url", "child_theme", "raw_html", "author", "digests",
                       "digest_title", "digest_timezone", "image_widths", "embeds",
-                      "subscribe_url"])
+                      "subscribe_url", "related", "show_untranslated"])
     options: dict[str, list[Any]] = {
         "title": [f"브리핑 {state.counter}", f"Briefings {state.counter}"],
         "paginate": [2, 3, 4, 5], "feeds_items": [2, 3, 5, 8],
@@ -1108,7 +1113,8 @@ def choose_config(rng: random.Random, state: State) -> tuple[Any, ...]:
         "digest_title": ["", "{key} 브리핑", "Week {week:02d} of {year}"],
         "digest_timezone": ["", "UTC", "America/New_York"],
         "image_widths": IMAGE_WIDTHS, "embeds": EMBEDS,
-        "subscribe_url": ["", "https://example.org/subscribe"]}
+        "subscribe_url": ["", "https://example.org/subscribe"],
+        "related": [None, 0, 1, 3], "show_untranslated": [False, True]}
     return ("config", key, rng.choice(options[key]))
 
 
