@@ -126,8 +126,12 @@ def _published(root: Path, site: Site) -> list[check_rules.Markdown]:
     pages += [(p.source_path, p.path) for p in site.pages]
     pages += [(b.source_path, b.path) for b in site.briefings]
     pages += [(e.source_path, e.path) for e in site.entities]
-    return [file for source, page in pages
-            for file in [check_rules.read_markdown(root, source, page)] if file]
+    files = [file for source, page in pages
+             for file in [check_rules.read_markdown(root, source, page)] if file]
+    # An editor's note is shown on its edition's page, and links from there.
+    return files + [file for n in site.notes for file in [check_rules.read_markdown(
+        root, n.source_path, routes.edition(routes.briefing(n.scope) if n.scope else "",
+                                            n.edition), bare=True)] if file]
 
 
 def _produced(site: Site, generated: Iterable[str]) -> set[str]:

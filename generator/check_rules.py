@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 
 from generator import bundles, markdown, routes
 from generator.errors import Problem
-from generator.frontmatter import FrontMatterProblem, decode, split
+from generator.frontmatter import FrontMatterProblem, Parts, decode, split
 from generator.model import Article, Briefing, SiteConfig
 from generator.yamlload import Document, YamlProblem, load
 
@@ -41,15 +41,20 @@ class Markdown:
         return found + 1 if found is not None else None  # the YAML starts on line 2
 
 
-def read_markdown(root: Path, path: str, page: str) -> Markdown | None:
-    """Read a content file's front matter and body; None if it cannot be (the build says why)."""
+def read_markdown(root: Path, path: str, page: str, bare: bool = False) -> Markdown | None:
+    """Read a content file's front matter and body; None if it cannot be (the build says why).
+
+    `bare`: the front matter is optional (an editor's note), as the build reads it.
+    """
     try:
-        parts = split(decode((root / path).read_bytes()))
+        text = decode((root / path).read_bytes())
+        parts = split(text) if not bare or text.startswith("---") else Parts("", text, 1)
         doc = load(parts.front)
     except (OSError, UnicodeDecodeError, FrontMatterProblem, YamlProblem):
         return None
+    # A bare note's body starts on the file's first line.
     return Markdown(path, page, doc, parts.body,
-                    parts.front_line + len(parts.front.split("\n")))
+                    parts.front_line + len(parts.front.split("\n")) if parts.front else 0)
 
 
 def broken_references(files: Iterable[Markdown], produced: set[str], config: SiteConfig,

@@ -179,3 +179,23 @@ def test_a_link_to_a_draft_says_so(copy_site: Callable[[str], Path]) -> None:
     assert message in check(site).stdout.splitlines()
     # Built with the drafts, it is there.
     assert not any("contact.md" in line for line in check(site, "--drafts").stdout.splitlines())
+
+
+def test_an_editors_note_s_links_are_checked_from_its_edition(tmp_path: Path) -> None:
+    write_files(tmp_path, {
+        "site.yaml": 'title: T\nbase_url: "https://example.org/news/"\ntimezone: UTC\n'
+                     "search: false\n",
+        "content/articles/a.md": "---\ntitle: A\ndate: 2025-12-03\n---\nBody.\n",
+        # A bare note (no front matter): its body starts on line 1.
+        "content/digests/2025-W49.md": "This week.\n\nSee [the article](/articles/a/), "
+                                       "[last week](../2025-W48/) and [gone](/articles/b/).\n",
+    })
+    result = check(tmp_path, "--format", "json")
+    assert result.exit_code == 0, result.output
+    found = [(f["file"], f["line"], f["message"]) for f in json.loads(result.stdout)]
+    assert found == [
+        ("content/digests/2025-W49.md", 3, "link '../2025-W48/' leads to no page or file of "
+         "the site; did you mean '/digests/2025-W49/'?"),
+        ("content/digests/2025-W49.md", 3, "link '/articles/b/' leads to no page or file of "
+         "the site; did you mean '/articles/a/'?"),
+    ]
